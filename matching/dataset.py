@@ -1,0 +1,36 @@
+"""The in-memory dataset: the five contract tables in canonical form (see :mod:`matching.schema`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated dataset.
+
+    Frames follow the canonical form documented in :mod:`matching.schema`; the index of
+    each frame is the row number as the user sees it in the source file or sheet.
+    ``sources`` maps table name to the file (and sheet) it came from.
+    """
+
+    candidates: pd.DataFrame
+    projects: pd.DataFrame
+    vacancies: pd.DataFrame
+    placements: pd.DataFrame
+    valuation: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    @property
+    def available_candidates(self) -> pd.DataFrame:
+        return self.candidates[self.candidates["status"] == "available"]
+
+    @property
+    def open_vacancies(self) -> pd.DataFrame:
+        return self.vacancies[self.vacancies["status"] == "open"]

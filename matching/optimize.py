@@ -1,0 +1,920 @@
+"""Optimal regional assignment of candidates to vacancies (min-cost flow and CP-SAT).
+
+One module owns the solvers. Both take a tidy, sparse table of *allowed* pairs
+(``candidate_id``, ``vacancy_id``, ``weight``) and a capacity per vacancy, and return an
+:class:`AssignmentResult`.
+
+* :func:`solve_assignment` -- maximum total weight, each candidate at most once, each
+  vacancy at most its capacity; exact, via OR-Tools min-cost flow.
+* :func:`solve_sroi_assignment` -- the same plus a concave bonus for covering each project's
+  outstanding SROI obligation, an optional cap per employer and minimum shares per target
+  group; via OR-Tools CP-SAT, warm-started with the min-cost-flow solution.
+
+The baselines with the same signature live in :mod:`matching.baselines`.
+
+Integer scale
+-------------
+Both solvers work on integers. A weight ``w`` becomes ``round(w * weight_scale)``
+(:attr:`matching.config.Settings.weight_scale`, default ``1_000_000``, i.e. a resolution of
+``1e-6`` per pair). This is the only place where weights are scaled. Consequences:
+
+* the optimum is exact on the rounded weights, so the reported float objective is within
+  ``0.5 * n_assigned / weight_scale`` of the true float optimum;
+* a pair whose positive weight rounds to 0 is below the resolution and is never chosen;
+* SROI mode uses the same scale for the bonus: a project's coverage share is represented
+  in units of ``1 / round(sroi_weight * weight_scale)``, and EUR values are rounded to
+  whole euros.
+
+Ties
+----
+Rows are sorted by ``(candidate_id, vacancy_id)`` before the network is built, so the
+arcs always come in the same order and the (deterministic) min-cost-flow algorithm breaks
+ties between equal-weight optima by that order: the same set of pairs, in any row order,
+gives the same assignment, byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model, cp_model_helper
+
+from matching.config import Settings
+from matching.errors import DataError, SolverError
+
+__all__ = ["AssignmentResult", "solve_assignment", "solve_sroi_assignment"]
+
+logger = logging.getLogger(__name__)
+
+_DEFAULTS = Settings()
+_INT_LIMIT = 2**62
+_LOG_SEARCH = False
+_EXTRA_PARAMS: dict = {}
+"""Headroom below int64 for every integer the solvers add up."""
+
+PAIR_COLUMNS: tuple[str, str, str] = ("candidate_id", "vacancy_id", "weight")
+ID_COLUMNS: list[str] = ["candidate_id", "vacancy_id"]
+
+MCF_STATUS_MESSAGES: Mapping[str, str | None] = {
+    "OPTIMAL": None,
+    "NOT_SOLVED": "min-cost flow was not solved (the solver returned NOT_SOLVED)",
+    "FEASIBLE": "min-cost flow found a feasible flow but did not prove it optimal",
+    "INFEASIBLE": "min-cost flow network is infeasible (supplies cannot be routed)",
+    "UNBALANCED": "min-cost flow network is unbalanced (supplies do not sum to demands)",
+    "BAD_RESULT": "min-cost flow produced an inconsistent result (internal solver error)",
+    "BAD_COST_RANGE": "arc costs overflow int64 in min-cost flow; lower weight_scale",
+    "BAD_CAPACITY_RANGE": "arc capacities overflow int64 in min-cost flow",
+}
+"""Every ``SimpleMinCostFlow.Status``; ``None`` means success, a message means SolverError."""
+
+CPSAT_STATUS_MESSAGES: Mapping[str, str | None] = {
+    "OPTIMAL": None,
+    "FEASIBLE": None,
+    "INFEASIBLE": "the constraints contradict each other (check locked pairs against "
+    "max_per_employer and min_share)",
+    "MODEL_INVALID": "CP-SAT rejected the model as invalid",
+    "UNKNOWN": "CP-SAT found no solution within the time limit; raise time_limit_s",
+}
+"""Every ``CpSolverStatus``; ``None`` means a usable solution, a message means SolverError."""
+
+
+@dataclass(frozen=True, eq=False)
+class AssignmentResult:
+    """The outcome of one assignment run.
+
+    Attributes
+    ----------
+    assignments : pandas.DataFrame
+        Columns ``candidate_id``, ``vacancy_id``, ``weight``; sorted by vacancy, then
+        candidate; a fresh ``RangeIndex``.
+    objective : float
+        Sum of the chosen weights in the original float units (SROI mode: plus
+        ``sroi_weight`` times the summed capped coverage shares).
+    status : str
+        ``"OPTIMAL"``, ``"FEASIBLE"`` (CP-SAT stopped before proving optimality) or
+        ``"HEURISTIC"`` (greedy and sequential baselines).
+    solver : str
+        Which algorithm produced the result.
+    wall_time_s : float
+        Wall-clock seconds including input checks.
+    gap : float or None
+        Relative gap ``|bound - objective| / max(1, |objective|)``; ``0.0`` when proven
+        optimal, ``None`` for heuristics.
+    bound : float or None
+        Best proven upper bound on the objective (float units), ``None`` for heuristics.
+    coverage : pandas.DataFrame or None
+        SROI mode only: one row per project with ``project_id``, ``outstanding_eur``,
+        ``covered_eur`` and ``covered_share`` (capped at 1; ``NaN`` when nothing is
+        outstanding).
+
+    Examples
+    --------
+    >>> r = solve_assignment(pd.DataFrame({"candidate_id": ["c1"], "vacancy_id": ["v1"],
+    ...                                    "weight": [0.5]}), {"v1": 1})
+    >>> r.n_assigned, r.status
+    (1, 'OPTIMAL')
+    """
+
+    assignments: pd.DataFrame
+    objective: float
+    status: str
+    solver: str
+    wall_time_s: float
+    gap: float | None = None
+    bound: float | None = None
+    coverage: pd.DataFrame | None = None
+
+    @property
+    def n_assigned(self) -> int:
+        """Number of candidates placed."""
+        return len(self.assignments)
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+@dataclass
+class PreparedPairs:
+    """Checked pairs in canonical order, shared by every solver and baseline.
+
+    ``pairs`` is sorted by ``(candidate_id, vacancy_id)``; row ``i`` has candidate code
+    ``cand[i]`` (index into ``candidates``) and vacancy code ``vac[i]`` (index into
+    ``vacancies``). Locked pairs missing from the input were appended with weight 0.
+    """
+
+    pairs: pd.DataFrame
+    cand: np.ndarray
+    vac: np.ndarray
+    weight: np.ndarray
+    candidates: np.ndarray
+    vacancies: np.ndarray
+    capacity: np.ndarray
+    locked: np.ndarray
+    """Boolean mask over rows: the pair is forced in."""
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """Rows a solver may choose: positive weight, or locked."""
+        return (self.weight > 0) | self.locked
+
+
+def _examples(values: Sequence[Any], limit: int = 5) -> str:
+    shown = ", ".join(repr(v) for v in list(values)[:limit])
+    return shown + (f" … ({len(values)} in total)" if len(values) > limit else "")
+
+
+def _id_frame(frame: pd.DataFrame | None, name: str) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    missing = [c for c in ID_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(f"{name} lacks column(s) {missing}; expected {ID_COLUMNS}")
+    out = frame[ID_COLUMNS].reset_index(drop=True)
+    if out.isna().any().any():
+        raise DataError(f"{name} has missing ids in row(s) {_examples(np.flatnonzero(out.isna().any(axis=1)))}")
+    return out
+
+
+def _capacity_series(capacity: Mapping[Any, int] | pd.Series) -> pd.Series:
+    cap = capacity.copy() if isinstance(capacity, pd.Series) else pd.Series(dict(capacity), dtype=object)
+    if cap.index.has_duplicates:
+        raise DataError(f"capacity lists vacancies twice: {_examples(cap.index[cap.index.duplicated()].unique())}")
+    values = pd.to_numeric(cap, errors="coerce").astype(float)
+    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        raise DataError(
+            f"capacity must be a whole number ≥ 0; got {_examples([f'{k}={cap[k]!r}' for k in cap.index[bad]])}"
+        )
+    return values.astype(np.int64)
+
+
+def prepare_pairs(
+    pairs: pd.DataFrame,
+    capacity: Mapping[Any, int] | pd.Series,
+    *,
+    locked: pd.DataFrame | None = None,
+    forbidden: pd.DataFrame | None = None,
+    extra_columns: Sequence[str] = (),
+) -> PreparedPairs:
+    """Check the solver input and bring it into canonical, sorted form.
+
+    Raises :class:`~matching.errors.DataError` for missing columns, missing ids, non-finite
+    weights, duplicate pairs, invalid capacities and conflicting locks (a candidate locked
+    twice, more locks on a vacancy than its capacity, a locked pair that is forbidden).
+
+    Examples
+    --------
+    >>> p = prepare_pairs(pd.DataFrame({"candidate_id": ["b", "a"], "vacancy_id": ["v", "v"],
+    ...                                 "weight": [0.2, 0.9]}), {"v": 1})
+    >>> p.pairs["candidate_id"].tolist(), p.capacity.tolist()
+    (['a', 'b'], [1])
+    """
+    columns = [*PAIR_COLUMNS, *extra_columns]
+    missing = [c for c in columns if c not in pairs.columns]
+    if missing:
+        raise DataError(f"pairs lack column(s) {missing}; expected {columns}")
+    frame = pairs[columns].reset_index(drop=True)
+    if frame[ID_COLUMNS].isna().any().any():
+        rows = np.flatnonzero(frame[ID_COLUMNS].isna().any(axis=1))
+        raise DataError(f"pairs have missing ids in row(s) {_examples(rows)}")
+    for col in ["weight", *extra_columns]:
+        values = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        bad = ~np.isfinite(values.to_numpy())
+        if bad.any():
+            raise DataError(f"pairs column {col!r} must be finite numbers; bad row(s) {_examples(np.flatnonzero(bad))}")
+        frame[col] = values
+
+    locked_ids = _id_frame(locked, "locked")
+    forbidden_ids = _id_frame(forbidden, "forbidden")
+    if forbidden_ids is not None and len(forbidden_ids):
+        if locked_ids is not None and len(locked_ids):
+            clash = locked_ids.merge(forbidden_ids.drop_duplicates(), on=ID_COLUMNS)
+            if len(clash):
+                raise DataError(f"locked pair(s) are also forbidden: {_examples(list(clash.itertuples(index=False, name=None)))}")
+        keys = pd.MultiIndex.from_frame(frame[ID_COLUMNS])
+        drop = keys.isin(pd.MultiIndex.from_frame(forbidden_ids))
+        frame = frame.loc[~drop].reset_index(drop=True)
+
+    cap = _capacity_series(capacity)
+    if locked_ids is not None and len(locked_ids):
+        twice = locked_ids["candidate_id"][locked_ids["candidate_id"].duplicated()].unique()
+        if len(twice):
+            raise DataError(f"candidate(s) locked more than once: {_examples(list(twice))}")
+        counts = locked_ids["vacancy_id"].value_counts()
+        over = [
+            f"{v!r} ({n} locked, capacity {int(cap.get(v, 0))})"
+            for v, n in counts.sort_index().items() if n > int(cap.get(v, 0))
+        ]
+        if over:
+            raise DataError(f"more locked pairs than capacity at vacancy {', '.join(over)}")
+        keys = pd.MultiIndex.from_frame(frame[ID_COLUMNS])
+        absent = locked_ids.loc[~pd.MultiIndex.from_frame(locked_ids).isin(keys)]
+        if len(absent):
+            filler = absent.assign(**{c: 0.0 for c in ["weight", *extra_columns]})
+            frame = pd.concat([frame, filler[columns]], ignore_index=True)
+
+    cand_codes, candidates = pd.factorize(frame["candidate_id"], sort=True)
+    vac_ids = pd.Index(frame["vacancy_id"].unique()).union(cap.index).sort_values()
+    vac_codes = vac_ids.get_indexer(frame["vacancy_id"])
+    order = np.lexsort((vac_codes, cand_codes))
+    cand_codes, vac_codes = cand_codes[order], vac_codes[order]
+    frame = frame.take(order).reset_index(drop=True)
+    if len(frame) > 1:
+        dup = (np.diff(cand_codes) == 0) & (np.diff(vac_codes) == 0)
+        if dup.any():
+            rows = np.flatnonzero(dup)
+            examples = list(frame.loc[rows, ID_COLUMNS].itertuples(index=False, name=None))
+            raise DataError(f"duplicate (candidate_id, vacancy_id) pair(s): {_examples(examples)}")
+
+    locked_mask = np.zeros(len(frame), dtype=bool)
+    if locked_ids is not None and len(locked_ids):
+        locked_mask = pd.MultiIndex.from_frame(frame[ID_COLUMNS]).isin(pd.MultiIndex.from_frame(locked_ids))
+    return PreparedPairs(
+        pairs=frame,
+        cand=cand_codes.astype(np.int64),
+        vac=vac_codes.astype(np.int64),
+        weight=frame["weight"].to_numpy(dtype=float),
+        candidates=np.asarray(candidates, dtype=object),
+        vacancies=np.asarray(vac_ids, dtype=object),
+        capacity=cap.reindex(vac_ids, fill_value=0).to_numpy(dtype=np.int64),
+        locked=np.asarray(locked_mask, dtype=bool),
+    )
+
+
+def build_result(
+    prep: PreparedPairs,
+    chosen: np.ndarray,
+    *,
+    status: str,
+    solver: str,
+    started: float,
+    objective: float | None = None,
+    gap: float | None = None,
+    bound: float | None = None,
+    coverage: pd.DataFrame | None = None,
+) -> AssignmentResult:
+    """Assemble an :class:`AssignmentResult` from a boolean row mask over ``prep.pairs``.
+
+    Examples
+    --------
+    >>> p = prepare_pairs(pd.DataFrame({"candidate_id": ["a"], "vacancy_id": ["v"],
+    ...                                 "weight": [0.5]}), {"v": 1})
+    >>> build_result(p, np.array([True]), status="OPTIMAL", solver="x", started=0.0).objective
+    0.5
+    """
+    rows = np.flatnonzero(chosen)
+    rows = rows[np.lexsort((prep.cand[rows], prep.vac[rows]))]
+    assignments = prep.pairs.loc[rows, list(PAIR_COLUMNS)].reset_index(drop=True)
+    value = float(prep.weight[rows].sum()) if objective is None else float(objective)
+    return AssignmentResult(
+        assignments=assignments,
+        objective=value,
+        status=status,
+        solver=solver,
+        wall_time_s=time.perf_counter() - started,
+        gap=gap,
+        bound=bound,
+        coverage=coverage,
+    )
+
+
+def _scaled_weights(weight: np.ndarray, weight_scale: int, n_terms: int) -> np.ndarray:
+    """Scale float weights to int64 once, refusing anything that could overflow."""
+    if not isinstance(weight_scale, int | np.integer) or weight_scale <= 0:
+        raise DataError(f"weight_scale must be a positive integer, got {weight_scale!r}")
+    top = float(np.abs(weight).max()) if len(weight) else 0.0
+    if top * weight_scale * max(n_terms, 1) >= _INT_LIMIT:
+        raise DataError(
+            f"weights up to {top:g} × weight_scale {weight_scale} × {n_terms} terms overflow "
+            f"int64 (limit 2**62); lower weight_scale or rescale the weights"
+        )
+    return np.rint(weight * weight_scale).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- min-cost flow
+
+
+def mcf_status_error(status_name: str) -> SolverError | None:
+    """Translate a min-cost-flow status name into ``None`` (success) or a SolverError.
+
+    Examples
+    --------
+    >>> mcf_status_error("OPTIMAL") is None
+    True
+    >>> str(mcf_status_error("INFEASIBLE")).startswith("min-cost flow network is infeasible")
+    True
+    """
+    if status_name not in MCF_STATUS_MESSAGES:
+        return SolverError(f"min-cost flow returned unknown status {status_name!r}")
+    message = MCF_STATUS_MESSAGES[status_name]
+    return None if message is None else SolverError(f"{message} (status {status_name})")
+
+
+def _solve_flow(
+    prep: PreparedPairs,
+    weight_scale: int,
+    *,
+    weight: np.ndarray | None = None,
+    employer: np.ndarray | None = None,
+    employer_cap: int | None = None,
+) -> np.ndarray:
+    """Exact maximum-weight b-matching of the unlocked part; returns the chosen-row mask.
+
+    Network: every free candidate node has supply 1 and two ways out, an arc per allowed
+    pair to its vacancy node (capacity 1, cost ``-round(weight * weight_scale)``) and a
+    bypass arc straight to the sink (cost 0: "not assigned"). Each vacancy node reaches
+    the sink with capacity = capacity left after the locked pairs -- or, with ``employer``
+    (an employer code per vacancy code) and ``employer_cap``, reaches its employer's node,
+    which reaches the sink with capacity ``employer_cap`` minus that employer's locks. The
+    sink absorbs all supply, so a minimum-cost flow is a maximum-weight assignment.
+    ``weight`` overrides ``prep.weight`` (the SROI warm start uses adjusted weights).
+    """
+    weight = prep.weight if weight is None else weight
+    chosen = prep.locked.copy()
+    locked_cands = np.unique(prep.cand[prep.locked])
+    remaining = prep.capacity - np.bincount(prep.vac[prep.locked], minlength=len(prep.capacity))
+    w_int = _scaled_weights(weight, weight_scale, len(weight) + 1)
+    usable = (
+        (w_int > 0)
+        & (prep.weight > 0)
+        & ~prep.locked
+        & ~np.isin(prep.cand, locked_cands)
+        & (remaining[prep.vac] > 0)
+    )
+    if employer is not None and employer_cap is not None:
+        emp_left = employer_cap - np.bincount(employer[prep.vac[prep.locked]], minlength=employer.max() + 1)
+        usable &= emp_left[employer[prep.vac]] > 0
+    rows = np.flatnonzero(usable)
+    if len(rows) == 0:
+        return chosen
+    cand_nodes, cand_local = np.unique(prep.cand[rows], return_inverse=True)
+    vac_nodes, vac_local = np.unique(prep.vac[rows], return_inverse=True)
+    n_c, n_v = len(cand_nodes), len(vac_nodes)
+    if employer is not None and employer_cap is not None:
+        emp_nodes, emp_local = np.unique(employer[vac_nodes], return_inverse=True)
+        n_e = len(emp_nodes)
+        sink = n_c + n_v + n_e
+        vac_heads = n_c + n_v + emp_local
+        tail_tail = [n_c + n_v + np.arange(n_e)]
+        head_tail = [np.full(n_e, sink)]
+        cap_tail = [emp_left[emp_nodes]]
+    else:
+        n_e = 0
+        sink = n_c + n_v
+        vac_heads = np.full(n_v, sink)
+        tail_tail, head_tail, cap_tail = [], [], []
+    max_cost = int(w_int[rows].max())
+    if max_cost * (sink + 2) >= _INT_LIMIT or max_cost * n_c >= _INT_LIMIT:
+        raise DataError(
+            f"scaled weights up to {max_cost} on {sink + 1} nodes overflow the min-cost-flow "
+            f"cost range; lower weight_scale (now {weight_scale})"
+        )
+    tails = np.concatenate([cand_local, np.arange(n_c), n_c + np.arange(n_v), *tail_tail])
+    heads = np.concatenate([n_c + vac_local, np.full(n_c, sink), vac_heads, *head_tail])
+    capacities = np.concatenate(
+        [np.ones(len(rows) + n_c, dtype=np.int64), remaining[vac_nodes], *cap_tail]
+    ).astype(np.int64)
+    costs = np.concatenate([-w_int[rows], np.zeros(n_c + n_v + n_e, dtype=np.int64)])
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[:n_c] = 1
+    supplies[sink] = -n_c
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), capacities, costs
+    )
+    flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supplies)
+    status = flow.solve()
+    error = mcf_status_error(getattr(status, "name", str(status)))
+    if error is not None:
+        raise error
+    arc_flow = flow.flows(np.arange(len(rows), dtype=np.int32))
+    chosen[rows[arc_flow > 0]] = True
+    return chosen
+
+
+def solve_assignment(
+    pairs: pd.DataFrame,
+    capacity: Mapping[Any, int] | pd.Series,
+    *,
+    locked: pd.DataFrame | None = None,
+    forbidden: pd.DataFrame | None = None,
+    weight_scale: int = _DEFAULTS.weight_scale,
+) -> AssignmentResult:
+    """Maximum-weight assignment of candidates to vacancies by min-cost flow.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Allowed pairs: ``candidate_id``, ``vacancy_id``, ``weight`` (float, higher is
+        better; typically the durable-placement probability). Pairs with weight ≤ 0 are
+        never chosen. A duplicate ``(candidate_id, vacancy_id)`` is a DataError.
+    capacity : mapping or pandas.Series
+        Places per vacancy; a vacancy missing here has capacity 0.
+    locked : pandas.DataFrame, optional
+        ``candidate_id``, ``vacancy_id`` pairs forced into the assignment (they use
+        capacity and count in the objective with their weight, or 0 when the pair is not
+        in ``pairs``). A candidate locked twice, or more locks than a vacancy's capacity,
+        is a DataError naming it.
+    forbidden : pandas.DataFrame, optional
+        ``candidate_id``, ``vacancy_id`` pairs dropped from ``pairs`` (a convenience; a
+        forbidden pair that is also locked is a DataError).
+    weight_scale : int, default 1_000_000
+        Integer scale of the weights (see the module docstring).
+
+    Returns
+    -------
+    AssignmentResult
+        ``status`` ``"OPTIMAL"``, ``gap`` ``0.0``.
+
+    Raises
+    ------
+    DataError
+        Invalid input (see :func:`prepare_pairs`) or weights too large for the scale.
+    SolverError
+        The min-cost-flow solver returned anything but OPTIMAL.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"candidate_id": ["ann", "ann", "bob"],
+    ...                       "vacancy_id": ["v1", "v2", "v1"],
+    ...                       "weight": [0.9, 0.8, 0.7]})
+    >>> r = solve_assignment(pairs, {"v1": 1, "v2": 1})
+    >>> r.assignments.values.tolist()
+    [['bob', 'v1', 0.7], ['ann', 'v2', 0.8]]
+    >>> round(r.objective, 6)
+    1.5
+    """
+    started = time.perf_counter()
+    prep = prepare_pairs(pairs, capacity, locked=locked, forbidden=forbidden)
+    chosen = _solve_flow(prep, weight_scale)
+    objective = float(prep.weight[chosen].sum())
+    result = build_result(
+        prep, chosen, status="OPTIMAL", solver="ortools.min_cost_flow", started=started,
+        objective=objective, gap=0.0, bound=objective,
+    )
+    logger.info(
+        "min-cost flow: %d pairs, %d assigned, %.3f s", len(prep.pairs), result.n_assigned, result.wall_time_s
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- CP-SAT (SROI)
+
+
+def cpsat_status_error(status_name: str) -> SolverError | None:
+    """Translate a CP-SAT status name into ``None`` (usable solution) or a SolverError.
+
+    Examples
+    --------
+    >>> cpsat_status_error("FEASIBLE") is None
+    True
+    >>> isinstance(cpsat_status_error("UNKNOWN"), SolverError)
+    True
+    """
+    if status_name not in CPSAT_STATUS_MESSAGES:
+        return SolverError(f"CP-SAT returned unknown status {status_name!r}")
+    message = CPSAT_STATUS_MESSAGES[status_name]
+    return None if message is None else SolverError(f"{message} (status {status_name})")
+
+
+
+def _lookup(mapping: Mapping[Any, Any] | pd.Series, keys: np.ndarray) -> np.ndarray:
+    series = mapping if isinstance(mapping, pd.Series) else pd.Series(dict(mapping), dtype=object)
+    return series.reindex(pd.Index(keys, dtype=object)).to_numpy(dtype=object)
+
+
+@dataclass
+class _SroiData:
+    """Checked SROI inputs, aligned with the rows of :class:`PreparedPairs`."""
+
+    projects: list[Any]
+    """Every project named in ``outstanding`` or ``project_of`` (sorted by ``str``)."""
+    outstanding: np.ndarray
+    """EUR outstanding per project in ``projects``."""
+    project: np.ndarray
+    """Project code per pair row (index into ``projects``); -1 when the vacancy has none."""
+    value: np.ndarray
+    """EUR per pair row (float, as given)."""
+    employer: np.ndarray | None
+    """Employer code per *vacancy code* when ``max_per_employer`` is set."""
+    employer_names: list[Any]
+    group: np.ndarray | None
+    """Group code per pair row (-1: no group) when ``min_share`` is set."""
+    shares: list[tuple[Any, Fraction]]
+
+
+def _check_sroi_inputs(
+    prep: PreparedPairs,
+    value_column: str,
+    project_of: Mapping[Any, Any] | pd.Series,
+    outstanding: Mapping[Any, float] | pd.Series,
+    max_per_employer: int | None,
+    employer_of: Mapping[Any, Any] | pd.Series | None,
+    min_share: Mapping[Any, float] | None,
+    group_of: Mapping[Any, Any] | pd.Series | None,
+) -> _SroiData:
+    value = prep.pairs[value_column].to_numpy(dtype=float)
+    if (value < 0).any():
+        raise DataError(f"pairs column {value_column!r} must be ≥ 0 EUR; bad row(s) {_examples(np.flatnonzero(value < 0))}")
+    out = (outstanding if isinstance(outstanding, pd.Series) else pd.Series(dict(outstanding), dtype=object))
+    out = pd.to_numeric(out, errors="coerce").astype(float)
+    bad = out.isna() | (out < 0) | ~np.isfinite(out)
+    if bad.any():
+        raise DataError(f"outstanding must be a finite EUR amount ≥ 0 per project; bad: {_examples(out.index[bad].tolist())}")
+    vac_project = _lookup(project_of, prep.vacancies)
+    projects = sorted(set(out.index) | {p for p in vac_project if not pd.isna(p)}, key=str)
+    project_index = pd.Index(projects, dtype=object)
+    vac_project_code = np.where(
+        pd.isna(vac_project), -1, project_index.get_indexer(pd.Index(vac_project, dtype=object))
+    )
+    employer, employer_names = None, []
+    if max_per_employer is not None:
+        if employer_of is None:
+            raise DataError("max_per_employer needs employer_of (vacancy → employer)")
+        if int(max_per_employer) != max_per_employer or max_per_employer < 0:
+            raise DataError(f"max_per_employer must be a whole number ≥ 0, got {max_per_employer!r}")
+        vac_employer = _lookup(employer_of, prep.vacancies)
+        used = np.unique(prep.vac)
+        unknown = [prep.vacancies[v] for v in used if pd.isna(vac_employer[v])]
+        if unknown:
+            raise DataError(f"employer_of has no employer for vacancy {_examples(unknown)}")
+        filled = np.where(pd.isna(vac_employer), "", vac_employer).astype(object)
+        codes, names = pd.factorize(pd.Series(filled, dtype=object), sort=True)
+        employer, employer_names = codes.astype(np.int64), list(names)
+        locks = np.bincount(employer[prep.vac[prep.locked]], minlength=len(employer_names))
+        over = [f"{employer_names[e]!r} ({n} locked)" for e, n in enumerate(locks) if n > max_per_employer]
+        if over:
+            raise DataError(f"locked pairs exceed max_per_employer={max_per_employer} at employer {_examples(over)}")
+    group, shares = None, []
+    if min_share:
+        if group_of is None:
+            raise DataError("min_share needs group_of (candidate → target group)")
+        for g in sorted(min_share, key=str):
+            share = float(min_share[g])
+            if not 0 <= share <= 1:
+                raise DataError(f"min_share[{g!r}] must be a fraction in [0, 1], got {min_share[g]!r}")
+            shares.append((g, Fraction(share).limit_denominator(1000)))
+        cand_group = pd.Index(_lookup(group_of, prep.candidates), dtype=object)
+        group = pd.Index([g for g, _ in shares], dtype=object).get_indexer(cand_group)[prep.cand]
+    return _SroiData(
+        projects=projects,
+        outstanding=out.reindex(project_index, fill_value=0.0).to_numpy(dtype=float),
+        project=vac_project_code[prep.vac],
+        value=value,
+        employer=employer,
+        employer_names=employer_names,
+        group=group,
+        shares=shares,
+    )
+
+
+def _covered(data: _SroiData, chosen: np.ndarray) -> np.ndarray:
+    rows = chosen & (data.project >= 0)
+    return np.bincount(data.project[rows], weights=data.value[rows], minlength=len(data.projects))
+
+
+def _sroi_objective(prep: PreparedPairs, data: _SroiData, chosen: np.ndarray, sroi_weight: float) -> float:
+    """The float objective: chosen weights plus ``sroi_weight`` × capped coverage shares."""
+    covered, out = _covered(data, chosen), data.outstanding
+    share = np.minimum(covered[out > 0] / out[out > 0], 1.0)
+    return float(prep.weight[chosen].sum()) + sroi_weight * float(share.sum())
+
+
+def _sroi_warm_start(
+    prep: PreparedPairs, data: _SroiData, sroi_weight: float, weight_scale: int, employer_cap: int | None,
+    rounds: int = 6,
+) -> np.ndarray:
+    """A good starting assignment by repeated min-cost flow on linearised SROI gains.
+
+    Each round gives every pair its weight plus the coverage it would add to its project
+    given the other placements of the current best assignment, solves the flow (with the
+    employer caps, not the target-group shares) and keeps the assignment if its true
+    objective is higher. Deterministic; a heuristic only -- CP-SAT proves the rest.
+    """
+    def solve(weight: np.ndarray) -> np.ndarray:
+        return _solve_flow(prep, weight_scale, weight=weight, employer=data.employer, employer_cap=employer_cap)
+
+    best = solve(prep.weight)
+    best_value = _sroi_objective(prep, data, best, sroi_weight)
+    has_project = data.project >= 0
+    out = np.where(data.outstanding > 0, data.outstanding, np.inf)
+    for damping in np.linspace(1.0, 0.5, rounds):
+        covered = _covered(data, best)
+        base = np.where(has_project, covered[data.project] - data.value * best, 0.0)
+        need = np.where(has_project, out[data.project], np.inf)
+        gain = (np.minimum(base + data.value, need) - np.minimum(base, need)) / need
+        candidate = solve(prep.weight + damping * sroi_weight * np.where(has_project, gain, 0.0))
+        value = _sroi_objective(prep, data, candidate, sroi_weight)
+        if value > best_value + 0.5 / weight_scale:
+            best, best_value = candidate, value
+    return best
+
+
+class _ProtoModel:
+    """Writes a CP-SAT model straight into its ``CpModelProto`` with bulk array operations.
+
+    The typed ``CpModel`` API creates one Python object per variable and per term; at 170k
+    pair variables that costs about 6 s of a 60 s budget. This writer fills the same
+    proto fields (variables, ``at_most_one``, ``linear``, objective, hint) from numpy arrays
+    in well under a second; the model is validated before solving.
+    """
+
+    def __init__(self) -> None:
+        self.model = cp_model.CpModel()
+        self.proto = self.model.proto
+
+    def new_vars(self, count: int, lower: int, upper: int) -> np.ndarray:
+        first = len(self.proto.variables)
+        template = cp_model_helper.IntegerVariableProto()
+        template.domain.extend([int(lower), int(upper)])
+        self.proto.variables.extend([template] * count)
+        return np.arange(first, first + count, dtype=np.int64)
+
+    def fix(self, index: int, value: int) -> None:
+        var = self.proto.variables[int(index)]
+        var.domain.clear()
+        var.domain.extend([int(value), int(value)])
+
+    def at_most_one(self, literals: np.ndarray) -> None:
+        self.proto.constraints.add().at_most_one.literals.extend(literals.tolist())
+
+    def linear(self, variables: np.ndarray, coeffs: np.ndarray, lower: int, upper: int) -> None:
+        linear = self.proto.constraints.add().linear
+        linear.vars.extend(np.asarray(variables).tolist())
+        linear.coeffs.extend(np.asarray(coeffs, dtype=np.int64).tolist())
+        linear.domain.extend([int(lower), int(upper)])
+
+    def maximize(self, variables: np.ndarray, coeffs: np.ndarray) -> None:
+        objective = self.proto.objective
+        objective.vars.extend(np.asarray(variables).tolist())
+        objective.coeffs.extend((-np.asarray(coeffs, dtype=np.int64)).tolist())
+        objective.scaling_factor = -1.0
+
+    def hint(self, variables: np.ndarray, values: np.ndarray) -> None:
+        self.proto.solution_hint.vars.extend(np.asarray(variables).tolist())
+        self.proto.solution_hint.values.extend(np.asarray(values, dtype=np.int64).tolist())
+
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def solve_sroi_assignment(
+    pairs: pd.DataFrame,
+    capacity: Mapping[Any, int] | pd.Series,
+    *,
+    project_of: Mapping[Any, Any] | pd.Series,
+    outstanding: Mapping[Any, float] | pd.Series,
+    sroi_weight: float = _DEFAULTS.sroi_weight,
+    value_column: str = "sroi_value",
+    max_per_employer: int | None = None,
+    employer_of: Mapping[Any, Any] | pd.Series | None = None,
+    min_share: Mapping[Any, float] | None = None,
+    group_of: Mapping[Any, Any] | pd.Series | None = None,
+    locked: pd.DataFrame | None = None,
+    forbidden: pd.DataFrame | None = None,
+    time_limit_s: float = 60.0,
+    num_workers: int = 2,
+    seed: int = 0,
+    deterministic: bool = False,
+    weight_scale: int = _DEFAULTS.weight_scale,
+) -> AssignmentResult:
+    """SROI-aware assignment by CP-SAT: placements plus capped obligation coverage.
+
+    Maximises ``Σ weight·x + sroi_weight · Σ_p min(covered_p, outstanding_p) / outstanding_p``
+    where ``covered_p`` sums ``pairs[value_column]`` (EUR the pair contributes to its
+    vacancy's project) over the chosen pairs of project ``p``. Projects with nothing
+    outstanding add nothing, and coverage beyond the obligation earns nothing. Constraints:
+    each candidate at most once, each vacancy at most its capacity, at most
+    ``max_per_employer`` placements per employer (over all its vacancies), and for every
+    target group ``g`` in ``min_share``: placed candidates of ``g`` ≥ share × all placed.
+
+    The model is exact on the given pairs (integer scale: see the module docstring; the
+    coverage share of a project is an integer ``y_p ∈ [0, round(sroi_weight ·
+    weight_scale)]`` with ``outstanding_p · y_p ≤ round(sroi_weight · weight_scale) ·
+    covered_p``, EUR rounded to whole euros). It is warm-started with a min-cost-flow
+    assignment on linearised SROI gains.
+
+    Parameters
+    ----------
+    pairs, capacity, locked, forbidden, weight_scale
+        As in :func:`solve_assignment`; ``pairs`` also needs ``value_column``.
+    project_of : mapping or pandas.Series
+        Vacancy → project; a vacancy without a project earns no SROI bonus.
+    outstanding : mapping or pandas.Series
+        Project → outstanding obligation in EUR (missing means 0).
+    sroi_weight : float, default from :class:`~matching.config.Settings`
+        Objective units (expected placements) gained per fully covered project.
+    value_column : str, default ``"sroi_value"``
+        Column of ``pairs`` with each pair's EUR contribution (≥ 0).
+    max_per_employer : int, optional
+        Cap on placements per employer; needs ``employer_of`` (vacancy → employer)
+        covering every vacancy in ``pairs``.
+    min_share : mapping, optional
+        Target group → minimum share of all placements (a fraction in [0, 1], taken as a
+        fraction with denominator ≤ 1000); needs ``group_of`` (candidate → target group;
+        a candidate missing there is in no group).
+    time_limit_s : float, default 60
+        Wall-clock budget of the whole call; CP-SAT gets what is left after building the
+        model and the warm start (at least 1 s).
+    num_workers, seed
+        CP-SAT ``num_workers`` and ``random_seed``.
+    deterministic : bool, default False
+        Use CP-SAT's interleaved (deterministic) multi-worker search and cap the
+        deterministic time at ``time_limit_s``: the same input, seed and workers then give
+        the same assignment unless the wall-clock limit strikes first.
+
+    Returns
+    -------
+    AssignmentResult
+        ``status`` ``"OPTIMAL"`` or ``"FEASIBLE"``, with ``gap``, ``bound`` and ``coverage``.
+
+    Raises
+    ------
+    DataError
+        Invalid input, missing mappings, or locks that already break a cap.
+    SolverError
+        CP-SAT returned INFEASIBLE, MODEL_INVALID or UNKNOWN (no solution).
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"candidate_id": ["ann", "ann"], "vacancy_id": ["v1", "v2"],
+    ...                       "weight": [0.6, 0.5], "sroi_value": [0.0, 20_000.0]})
+    >>> r = solve_sroi_assignment(pairs, {"v1": 1, "v2": 1}, project_of={"v2": "p2"},
+    ...                           outstanding={"p2": 20_000}, sroi_weight=0.5)
+    >>> r.assignments["vacancy_id"].tolist(), round(r.objective, 6), r.status
+    (['v2'], 1.0, 'OPTIMAL')
+    """
+    started = time.perf_counter()
+    prep = prepare_pairs(pairs, capacity, locked=locked, forbidden=forbidden, extra_columns=[value_column])
+    if not (np.isfinite(sroi_weight) and sroi_weight >= 0):
+        raise DataError(f"sroi_weight must be a finite number ≥ 0, got {sroi_weight!r}")
+    data = _check_sroi_inputs(
+        prep, value_column, project_of, outstanding, max_per_employer, employer_of, min_share, group_of
+    )
+    employer_cap = None if max_per_employer is None else int(max_per_employer)
+
+    # ---- integer data: one variable per row a solver may choose (locked ones fixed to 1)
+    rows = np.flatnonzero(prep.eligible & (prep.capacity[prep.vac] > 0))
+    n = len(rows)
+    w_int = _scaled_weights(prep.weight[rows], weight_scale, n + len(data.projects) + 1)
+    bonus_scale = round(sroi_weight * weight_scale)
+    value_eur = np.rint(data.value[rows]).astype(np.int64)
+    out_eur = np.rint(data.outstanding).astype(np.int64)
+    if bonus_scale * (int(value_eur.sum()) + int(out_eur.max(initial=0))) >= _INT_LIMIT:
+        raise DataError(f"SROI values overflow int64 at weight_scale {weight_scale}; lower it")
+
+    builder = _ProtoModel()
+    x = builder.new_vars(n, 0, 1)
+    for i in np.flatnonzero(prep.locked[rows]):
+        builder.fix(x[i], 1)
+    cand_r, vac_r = prep.cand[rows], prep.vac[rows]
+    for members in np.split(np.arange(n), np.flatnonzero(np.diff(cand_r)) + 1):
+        if len(members) > 1:
+            builder.at_most_one(x[members])
+    by_vac = np.argsort(vac_r, kind="stable")
+    for members in np.split(by_vac, np.flatnonzero(np.diff(vac_r[by_vac])) + 1):
+        cap = int(prep.capacity[vac_r[members[0]]]) if len(members) else 0
+        if len(members) > cap:
+            builder.linear(x[members], np.ones(len(members)), 0, cap)
+    if data.employer is not None and employer_cap is not None:
+        emp_r = data.employer[vac_r]
+        by_emp = np.argsort(emp_r, kind="stable")
+        for members in np.split(by_emp, np.flatnonzero(np.diff(emp_r[by_emp])) + 1):
+            if len(members) > employer_cap:
+                builder.linear(x[members], np.ones(len(members)), 0, employer_cap)
+    if data.group is not None and n:
+        group_r = data.group[rows]
+        for code, (_, share) in enumerate(data.shares):
+            if share > 0:  # den · Σ_{g} x − num · Σ x ≥ 0
+                coeffs = np.where(group_r == code, share.denominator, 0) - share.numerator
+                builder.linear(x, coeffs, 0, _INT64_MAX)
+    cover_vars, cover_projects, project_r = [], [], data.project[rows]
+    if bonus_scale > 0:
+        for p in np.flatnonzero(out_eur > 0):
+            members = np.flatnonzero((project_r == p) & (value_eur > 0))
+            if len(members):
+                y = builder.new_vars(1, 0, bonus_scale)
+                # out_p · y_p − bonus_scale · Σ value · x ≤ 0
+                builder.linear(
+                    np.concatenate([y, x[members]]),
+                    np.concatenate([[out_eur[p]], -bonus_scale * value_eur[members]]),
+                    -_INT64_MAX, 0,
+                )
+                cover_vars.append(y)
+                cover_projects.append(p)
+    cover = np.concatenate(cover_vars) if cover_vars else np.zeros(0, dtype=np.int64)
+    builder.maximize(np.concatenate([x, cover]), np.concatenate([w_int, np.ones(len(cover), np.int64)]))
+
+    warm = _sroi_warm_start(prep, data, sroi_weight, weight_scale, employer_cap)
+    warm_eur = np.bincount(project_r[warm[rows] & (project_r >= 0)], weights=value_eur[warm[rows] & (project_r >= 0)],
+                           minlength=len(data.projects)).astype(np.int64)
+    cover_hint = [min(bonus_scale, bonus_scale * int(warm_eur[p]) // int(out_eur[p])) for p in cover_projects]
+    builder.hint(np.concatenate([x, cover]), np.concatenate([warm[rows], cover_hint]).astype(np.int64))
+    invalid = builder.model.validate()
+    if invalid:
+        raise SolverError(f"{CPSAT_STATUS_MESSAGES['MODEL_INVALID']}: {invalid}")
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(1.0, float(time_limit_s) - (time.perf_counter() - started))
+    params.num_workers = int(num_workers)
+    params.random_seed = int(seed)
+    # Presolve of this model is mostly probing and symmetry search that do not pay off on
+    # assignment structure; a single light pass leaves the time to the LP and LNS workers.
+    params.cp_model_probing_level = 0
+    params.symmetry_level = 0
+    params.max_presolve_iterations = 1
+    if deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = float(time_limit_s)
+    params.log_search_progress = _LOG_SEARCH
+    for key, value in _EXTRA_PARAMS.items():
+        setattr(params, key, value)
+    status = solver.solve(builder.model)
+    status_name = solver.status_name(status)
+    error = cpsat_status_error(status_name)
+    if error is not None:
+        raise error
+
+    chosen = np.zeros(len(prep.pairs), dtype=bool)
+    chosen[rows] = np.asarray(solver.response_proto.solution, dtype=np.int64)[:n] > 0
+    objective = _sroi_objective(prep, data, chosen, sroi_weight)
+    if _sroi_objective(prep, data, warm, sroi_weight) > objective and _satisfies_shares(data, warm):
+        chosen, objective = warm, _sroi_objective(prep, data, warm, sroi_weight)
+    slack = (n + len(cover)) * 0.5 / weight_scale  # rounding of weights and shares
+    bound = max(objective, solver.best_objective_bound / weight_scale + slack)
+    gap = 0.0 if status_name == "OPTIMAL" else (bound - objective) / max(1.0, abs(objective))
+    covered = _covered(data, chosen)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(data.outstanding > 0, np.minimum(covered / data.outstanding, 1.0), np.nan)
+    coverage = pd.DataFrame({
+        "project_id": pd.Series(data.projects, dtype=object), "outstanding_eur": data.outstanding,
+        "covered_eur": covered, "covered_share": share,
+    })
+    logger.info(
+        "CP-SAT SROI: %d pair variables, %d projects, status %s, gap %.4f, %.3f s",
+        n, len(cover), status_name, gap, time.perf_counter() - started,
+    )
+    return build_result(
+        prep, chosen, status=status_name, solver="ortools.cp_sat", started=started,
+        objective=objective, gap=gap, bound=bound, coverage=coverage,
+    )
+
+
+def _satisfies_shares(data: _SroiData, chosen: np.ndarray) -> bool:
+    if data.group is None:
+        return True
+    total = int(chosen.sum())
+    return all(
+        share.denominator * int((chosen & (data.group == code)).sum()) >= share.numerator * total
+        for code, (_, share) in enumerate(data.shares)
+    )

@@ -1,0 +1,244 @@
+"""Terminal and file rendering of CLI results (rich tables; CSV, JSON and XLSX files).
+
+Only the CLI calls this module; results arrive as plain data from the service modules.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from matching.i18n import text
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=max(100, Console().width))
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- training
+def render_training(payload: dict[str, Any], lang: str) -> None:
+    console = _console()
+    metrics = payload["metrics"]
+    table = Table(title=f"Model {payload['version']} — held-out test split", title_justify="left")
+    table.add_column("metric")
+    scorers = [s for s in ("model", "baseline", "oracle") if s in metrics]
+    for scorer in scorers:
+        table.add_column(scorer, justify="right")
+    names = ["roc_auc", "average_precision", "brier", "ece", "precision_at_k", "ndcg_at_k",
+             "base_rate", "mean_score", "n"]
+    for name in names:
+        if any(name in metrics[s] for s in scorers):
+            table.add_row(name, *(_num(metrics[s].get(name)) for s in scorers))
+    console.print(table)
+    counts = payload["counts"]
+    console.print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    comparison = payload.get("comparison_with_active")
+    if comparison and "metrics" in comparison:
+        cmp = Table(title=f"New vs active model {comparison['active_version']} (same test split)",
+                    title_justify="left")
+        for col in ("metric", "active", "new", "difference"):
+            cmp.add_column(col, justify="right" if col != "metric" else "left")
+        for name, row in comparison["metrics"].items():
+            cmp.add_row(name, _num(row["active"]), _num(row["new"]), _num(row["difference"]))
+        console.print(cmp)
+    elif comparison:
+        console.print(comparison.get("note", ""))
+    for warning in payload.get("fairness_warnings", []):
+        console.print(f"[yellow]fairness warning:[/yellow] {warning}")
+    state = "active" if payload["promoted"] else f"not active (active: {payload['active']}; " \
+        f"use --promote or `sroi-match models promote {payload['version']}`)"
+    console.print(f"Registered model {payload['version']}: {state}. Report: {payload['report']}")
+
+
+def render_model_list(registry: Any) -> None:
+    rows = registry.list()
+    if not rows:
+        click.echo(f"No models in {registry.path}. Train one with `sroi-match train`.")
+        return
+    table = Table(title=f"Models in {registry.path}", title_justify="left")
+    for col in ("", "version", "created_at", "n_train", "n_test", "roc_auc", "ece", "brier"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row("*" if row["active"] else "", row["version"], str(row["created_at"]),
+                      _num(row["n_train"]), _num(row["n_test"]), _num(row["roc_auc"]),
+                      _num(row["ece"]), _num(row["brier"]))
+    _console().print(table)
+
+
+# ----------------------------------------------------------------------------- shortlist
+def _join(values: Any) -> str:
+    if values is None:
+        return ""
+    if isinstance(values, list | tuple):
+        return ", ".join(str(v) for v in values)
+    return str(values)
+
+
+def reasons_text(reasons: dict[str, Any], sep: str = "; ") -> str:
+    """One line of the top reasons for (+) and against (−) and the counterfactuals (→)."""
+    parts = [f"+ {f['text']}" for f in reasons.get("factors_for", [])]
+    parts += [f"− {f['text']}" for f in reasons.get("factors_against", [])]
+    parts += [f"→ {c['text']}" for c in reasons.get("counterfactuals", [])]
+    return sep.join(parts)
+
+
+def shortlist_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Flat table of shortlist rows (lists joined, reasons as one text column)."""
+    flat = []
+    for row in rows:
+        record = {k: (_join(v) if isinstance(v, list | tuple) else v)
+                  for k, v in row.items() if k != "reasons"}
+        record["reasons"] = reasons_text(row.get("reasons", {}))
+        flat.append(record)
+    return pd.DataFrame(flat)
+
+
+def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
+                     near: bool = False) -> Table:
+    lang = result.lang
+    by_vacancy = result.mode == "vacancy"
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column(text("col_rank", lang), justify="right")
+    table.add_column(text("col_candidate" if by_vacancy else "col_vacancy", lang))
+    table.add_column(text("col_probability", lang), justify="right")
+    table.add_column(text("col_distance", lang) + " / " + text("col_home", lang))
+    table.add_column(text("col_skills", lang))
+    table.add_column(text("col_certificates_missing", lang))
+    table.add_column(text("col_hours", lang) + " / " + text("col_support", lang))
+    table.add_column(text("col_target_group", lang) + " / " + text("col_sroi_value", lang))
+    table.add_column(text("col_constraint", lang) if near else text("col_reasons", lang))
+    for row in rows:
+        ident = row.get("candidate_id") if by_vacancy else f"{row.get('vacancy_id')}\n{row.get('title', '')}"
+        covered = _join(row.get("required_skills_covered"))
+        missing = _join(row.get("required_skills_missing"))
+        skills = f"{text('covered', lang)}: {covered or text('none', lang)}"
+        if missing:
+            skills += f"\n{text('missing', lang)}: {missing}"
+        hours = f"{_num(row.get('candidate_hours'), 0)} / {_num(row.get('vacancy_hours'), 0)} u"
+        needs = _join(row.get("support_needs")) or text("none", lang)
+        offered = _join(row.get("support_offered")) or text("none", lang)
+        support = f"{text('needs', lang)}: {needs}\n{text('offered', lang)}: {offered}"
+        value = row.get("sroi_value_eur")
+        last = row.get("constraint_text", "") if near else reasons_text(row.get("reasons", {}), "\n")
+        if near:
+            last = f"{last}\n{reasons_text(row.get('reasons', {}), chr(10))}"
+        table.add_row(
+            str(row["rank"]), str(ident), f"{row['probability_pct']:.0f}%",
+            f"{_num(row.get('distance_km'), 1)} km\n{row.get('home_municipality') or ''}",
+            skills, _join(row.get("certificates_missing")) or "–", f"{hours}\n{support}",
+            f"{row.get('target_group', '')}\n€ {value:,.0f}" if value is not None else "",
+            last,
+        )
+    return table
+
+
+def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
+    """Print or write a shortlist in the chosen format."""
+    payload = result.to_dict()
+    if fmt == "json":
+        body = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+        if out:
+            Path(out).write_text(body + "\n", encoding="utf-8")
+            click.echo(f"Wrote {out}", err=True)
+        else:
+            click.echo(body)
+        return
+    if fmt in ("csv", "xlsx"):
+        frame = shortlist_frame(result.rows)
+        if fmt == "csv":
+            body = frame.to_csv(index=False, lineterminator="\n")
+            if out:
+                Path(out).write_text(body, encoding="utf-8-sig")
+                click.echo(f"Wrote {out}", err=True)
+            else:
+                click.echo(body, nl=False)
+        else:
+            with pd.ExcelWriter(out, engine="openpyxl") as writer:
+                frame.to_excel(writer, sheet_name="shortlist", index=False)
+                shortlist_frame(result.near_misses).to_excel(writer, sheet_name="near_misses", index=False)
+                pd.DataFrame([{"constraint": k, "excluded": v} for k, v in result.excluded.items()]
+                             ).to_excel(writer, sheet_name="excluded", index=False)
+            click.echo(f"Wrote {out}", err=True)
+        return
+    console = _console()
+    lang = result.lang
+    if result.mode == "vacancy":
+        title = text("shortlist_title_vacancy", lang, id=result.subject_id,
+                     title=result.subject.get("title", ""))
+        considered = text("considered", lang, n=result.considered)
+    else:
+        title = text("shortlist_title_candidate", lang, id=result.subject_id)
+        considered = text("considered_candidate", lang, n=result.considered)
+    if result.rows:
+        console.print(_shortlist_table(result, result.rows, title))
+    else:
+        console.print(title)
+        console.print(text("no_rows", lang))
+    excluded = ", ".join(f"{text('constraint_' + k, lang)} {v}" for k, v in result.excluded.items() if v)
+    console.print(f"{considered} {excluded or text('none', lang)}")
+    if result.near_misses:
+        console.print(_shortlist_table(result, result.near_misses, text("near_misses", lang), near=True))
+    console.print(f"{text('model_version', lang)}: {result.model_version}. {text('human_decides', lang)}")
+
+
+# ----------------------------------------------------------------------------- assign
+def render_assign_summary(summary: dict[str, Any], out: str, lang: str) -> None:
+    console = _console()
+    table = Table(title="Regional assignment" if lang == "en" else "Regionale toewijzing",
+                  title_justify="left")
+    table.add_column("method" if lang == "en" else "methode")
+    table.add_column("expected durable" if lang == "en" else "verwacht duurzaam", justify="right")
+    table.add_column("assigned" if lang == "en" else "toegewezen", justify="right")
+    for name, row in summary["baselines"].items():
+        table.add_row(name, f"{row['expected_durable']:.1f}", str(row["n_assigned"]))
+    console.print(table)
+    solver = summary["solver"]
+    gap = solver.get("gap")
+    console.print(
+        f"{summary['n_assigned']} / {summary['n_positions']} positions, "
+        f"{summary['n_pairs']} pairs to the solver ({summary['n_raw_pairs']} raw); "
+        f"solver {solver['name']} {solver['status']}"
+        + (f", gap {100 * gap:.2f}%" if gap else "")
+        + (f"; gain vs local only {summary['gain_vs_local_pct']:+.1f}%"
+           if summary.get("gain_vs_local_pct") is not None else "")
+    )
+    console.print(f"model {summary['model_version']}; outputs in {out} (report.html). "
+                  f"{text('human_decides', lang)}")
+
+
+def render_dry_run(dataset: Any, settings: Any, locked: Any, forbidden: Any) -> None:
+    """Validate and report problem sizes (blocking counts) without scoring or solving."""
+    from features.blocking import candidate_pairs
+    from features.profiles import build_profiles
+
+    profiles = build_profiles(dataset, settings)
+    result = candidate_pairs(profiles, settings, with_features=False)
+    n_cand = int((dataset.candidates["status"] == "available").sum())
+    open_vac = dataset.vacancies[dataset.vacancies["status"] == "open"]
+    console = _console()
+    console.print(f"Dry run: data valid. {n_cand} available candidates, {len(open_vac)} open "
+                  f"vacancies with {int(open_vac['positions'].fillna(1).sum())} positions.")
+    console.print(f"Raw pairs {result.raw_pairs:,}; after hard constraints {len(result.pairs):,}.")
+    table = Table(title="Removed by hard constraint (first failing)", title_justify="left")
+    table.add_column("constraint")
+    table.add_column("pairs", justify="right")
+    for name, count in result.removed.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(f"locked pairs: {0 if locked is None else len(locked)}, forbidden pairs: "
+                  f"{0 if forbidden is None else len(forbidden)}. Nothing was solved or written.")

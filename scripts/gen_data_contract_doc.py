@@ -1,0 +1,255 @@
+"""Generate ``docs/data-contract.md`` from :mod:`matching.schema` (and the reference codes).
+
+Usage::
+
+    python scripts/gen_data_contract_doc.py          # rewrite docs/data-contract.md
+    python scripts/gen_data_contract_doc.py --check  # exit 1 when the committed doc is stale
+
+``tests/test_validation.py`` asserts the committed document equals :func:`render`, so the
+documentation cannot drift from the schema the loader and validator enforce.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from matching import reference, schema
+from matching.loading import BOOLEAN_WORDS
+from matching.validation import WARNING_RULES, range_text
+
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
+
+KIND_TEXT = {
+    "id": "id (text)",
+    "str": "text",
+    "code": "code",
+    "list": "list",
+    "int": "whole number",
+    "float": "number",
+    "bool": "yes/no",
+    "date": "date",
+    "postcode": "postcode",
+    "municipality": "municipality",
+}
+
+INPUT_FORMATS = """\
+## Input formats
+
+**A dataset** is either a folder with one file per table, or one Excel workbook (`.xlsx`)
+with one sheet per table.
+
+* File and sheet names are the table names or their Dutch aliases (listed per table below),
+  case-insensitive: `candidates.csv`, `Kandidaten.xlsx`, `vacatures.parquet`, sheet
+  `Plaatsingen`. Files that match no table are ignored with a warning; Excel lock files
+  (`~$…`) and hidden files are skipped. A table given twice (e.g. `candidates.csv` and
+  `kandidaten.xlsx`) is an error.
+* Required tables: `candidates`, `projects`, `vacancies`. Without `placements` the table is
+  empty; without `valuation` the default SROI building blocks shipped with sroi-match are
+  used. `--valuation FILE` replaces both and is checked against the `valuation` table below.
+* Formats: `.csv` (also `.txt`, `.tsv`), `.xlsx` (also `.xlsm`; a one-table workbook uses the
+  sheet named after the table, else its first sheet) and `.parquet`.
+
+**CSV dialect.** The encoding is detected: UTF-8 with or without BOM, UTF-16 with BOM
+(Excel "Unicode text"), otherwise Windows-1252 (Dutch Excel's "CSV (puntkomma-gescheiden)").
+The separator is detected among `,`, `;` and tab. Cells that contain the separator must be
+quoted (`"metselen;timmeren"`), or use `|` inside list cells.
+
+**Column names** are matched after stripping, lower-casing, removing accents and folding
+spaces, hyphens and punctuation to `_`: `Uren per week`, `uren-per-week` and
+`UREN_PER_WEEK` all mean `uren_per_week`, a Dutch alias of `hours_per_week`. Columns the
+contract does not know are ignored with a warning (rule `unknown_column`); empty unnamed
+columns (trailing separators) are dropped silently. Missing optional columns get their
+default.
+
+**Row numbers** in problem reports are the rows as you see them in the file or sheet: the
+header is row 1, the first data row is row 2. Empty rows are skipped but keep their number.
+For Parquet files the row is the position + 2.
+
+**Values** (empty cells are missing values):
+
+| kind | accepted input | stored as |
+|---|---|---|
+| id, text | any text; surrounding spaces are removed | text |
+| code | case-insensitive; Dutch aliases below are translated; CEFR levels in capitals | lower-case code (`B1` for CEFR) |
+| list | several values separated by `;` or `\\|`; spaces around values and empty values are dropped | tuple of text |
+| number | `12.5`, `12,5`, `1250000`, `1.250.000,00`, `1,250,000.00`, `€ 1.250`, `5%` | float |
+| whole number | as number, without a fraction | float |
+| yes/no | BOOLEANS | boolean |
+| date | ISO `2026-03-01`, Dutch `01-03-2026` or `1-3-2026` (also with `/` or `.`), Excel date cells; a time of day is dropped | date |
+| postcode | PC4 `9711` or PC6 `9711 AB` / `9711AB` (reduced to PC4) | PC4 text |
+| municipality | CBS code `GM0014`, `GM14`, `14` or `0014`, or the municipality name (`Groningen`, `Súdwest-Fryslân`; case and accents ignored) | `GM0014` |
+
+Numbers: a comma followed by digits is a decimal comma. Dots (or commas) between groups of
+three digits are thousands separators. A single dot followed by exactly three digits
+(`1.250`) is read as a thousands separator only in `;`-separated CSV files (Dutch Excel),
+elsewhere as a decimal point. Excel and Parquet cells that are already numbers, dates or
+booleans are used as they are.
+"""
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _allowed(column: schema.Column) -> str:
+    parts = []
+    if column.allowed is not None:
+        parts.append(", ".join(f"`{v}`" for v in column.allowed))
+    if column.vocabulary == "target_group":
+        parts.append("a target group code (see *Target groups*)")
+    if column.vocabulary == "certificate":
+        parts.append("each value must match the certificate catalogue (see *Certificates*)")
+    if column.kind == "postcode":
+        parts.append("a known Dutch PC4")
+    if column.kind == "municipality":
+        parts.append("a known CBS municipality")
+    if column.min is not None or column.max is not None:
+        parts.append(range_text(column))
+    return "; ".join(parts)
+
+
+def _default(column: schema.Column) -> str:
+    if column.default is None:
+        return ""
+    if column.default == ():
+        return "empty list"
+    if isinstance(column.default, bool):
+        return "no" if not column.default else "yes"
+    if isinstance(column.default, float) and column.default.is_integer():
+        return str(int(column.default))
+    return f"`{column.default}`"
+
+
+def _table_section(table: schema.TableSchema) -> list[str]:
+    one_of = {c for group in table.one_of for c in group}
+    lines = [f"### {table.name}", "", table.description, ""]
+    facts = [f"* Required table: {'yes' if table.required_table else 'no'}."]
+    if table.aliases:
+        facts.append("* Dutch file / sheet names: " + ", ".join(f"`{a}`" for a in table.aliases)
+                     + ".")
+    if table.key:
+        facts.append(f"* Key: `{table.key}` (unique).")
+    for fk in table.foreign_keys:
+        facts.append(f"* `{fk.column}` must exist in `{fk.table}.{fk.target}`.")
+    for group in table.one_of:
+        facts.append("* At least one of " + ", ".join(f"`{c}`" for c in group)
+                     + " must have a value in each row (marked *one of*).")
+    for earlier, later in table.date_order:
+        facts.append(f"* `{later}` must not lie before `{earlier}`.")
+    lines += [*facts, ""]
+    lines += [
+        "| column | type | required | meaning | allowed values | default | Dutch names |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for column in table.columns:
+        required = "yes" if column.required else ("one of" if column.name in one_of else "no")
+        aliases = ", ".join(f"`{a}`" for a in column.aliases)
+        lines.append("| " + " | ".join(_cell(v) for v in (
+            f"`{column.name}`", KIND_TEXT[column.kind], required, column.description,
+            _allowed(column), _default(column), aliases)) + " |")
+    return [*lines, ""]
+
+
+def _value_aliases() -> list[str]:
+    users: dict[str, list[str]] = {}
+    for table in schema.TABLES.values():
+        for column in table.columns:
+            if column.value_aliases:
+                users.setdefault(column.value_aliases, []).append(f"{table.name}.{column.name}")
+    lines = ["## Accepted value aliases", "",
+             "Matched case-insensitively after collapsing spaces.", ""]
+    for key, mapping in schema.VALUE_ALIASES.items():
+        columns = ", ".join(f"`{c}`" for c in users.get(key, []))
+        lines += [f"**{key}** ({columns}):", ""]
+        lines.append(", ".join(f"`{alias}` → `{code}`" for alias, code in mapping.items()))
+        lines.append("")
+    return lines
+
+
+def _reference_lists() -> list[str]:
+    lines = ["## Target groups", "",
+             "Codes accepted in `candidates.target_group` and `vacancies.eligible_target_groups`"
+             " (plus any code in the valuation table in use):", "",
+             "| code | Dutch | English |", "|---|---|---|"]
+    for row in reference.target_groups().itertuples(index=False):
+        lines.append(f"| `{row.code}` | {_cell(row.label_nl)} | {_cell(row.label_en)} |")
+    lines += ["", "## Certificates", "",
+              "Certificate cells may hold the code, the Dutch or English name or a common "
+              "synonym; spelling variants close enough to a name are accepted too. A term "
+              "that matches nothing is an error (rule `unknown_code`), because vacancies "
+              "require certificates as a hard constraint.", "",
+              "| code | Dutch | English |", "|---|---|---|"]
+    for row in reference.certificates().itertuples(index=False):
+        lines.append(f"| `{row.code}` | {_cell(row.label_nl)} | {_cell(row.label_en)} |")
+    return [*lines, ""]
+
+
+def _rules() -> list[str]:
+    lines = ["## Validation rules", "",
+             "Every problem is reported at once, with file (`book.xlsx[sheet]` for "
+             "workbooks), row, column, value, rule and a message. Errors stop loading unless "
+             "invalid rows are skipped (`--skip-invalid`): then rows with an error, and rows "
+             "that refer to a skipped row, are written to `rejected_<table>.csv` with the "
+             "original columns plus `_row` and `_reasons`. Problems without a row (missing "
+             "table or column, unreadable file) cannot be skipped.", "",
+             "| rule | severity | meaning |", "|---|---|---|"]
+    for rule, meaning in schema.RULES.items():
+        severity = "warning" if rule in WARNING_RULES else "error"
+        lines.append(f"| `{rule}` | {severity} | {_cell(meaning)} |")
+    return [*lines, ""]
+
+
+def _canonical_form() -> list[str]:
+    """The canonical in-memory form, quoted from the docstring of :mod:`matching.schema`."""
+    doc = schema.__doc__ or ""
+    start = doc.index("Canonical in-memory form")
+    body = doc[start:].split("\n", 1)[1]
+    return ["## After loading (for developers)", "",
+            "What the rest of the pipeline may trust (from `matching/schema.py`):", "",
+            body.replace("``", "`").strip(), ""]
+
+
+def render() -> str:
+    """The full text of ``docs/data-contract.md``."""
+    booleans = ", ".join(f"`{w}`" for w in BOOLEAN_WORDS)
+    lines = [
+        "# Data contract",
+        "",
+        "<!-- Generated from matching/schema.py by scripts/gen_data_contract_doc.py; "
+        "do not edit by hand. -->",
+        "",
+        "The tables a coordination point brings to sroi-match, every column with its meaning, "
+        "type, allowed values and default, and the rules the loader checks. Column names are "
+        "snake_case English; the Dutch names listed are accepted too.",
+        "",
+        INPUT_FORMATS.replace("BOOLEANS", booleans + " (case-insensitive)"),
+        "## Tables",
+        "",
+    ]
+    for table in schema.TABLES.values():
+        lines += _table_section(table)
+    lines += _value_aliases() + _reference_lists() + _rules() + _canonical_form()
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when the doc is stale")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""
+        if current != text:
+            print(f"{DOC_PATH} is out of date; run {Path(__file__).name}", file=sys.stderr)
+            return 1
+        return 0
+    DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DOC_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

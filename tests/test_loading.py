@@ -1,0 +1,510 @@
+"""Loading datasets: file formats, dialects, conversions, skip-invalid and file errors."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matching import loading, reference
+from matching.errors import DataError, InputFileError, ValidationError
+from matching.loading import LoadResult, load_dataset, normalise_column_name
+from matching.schema import TABLES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PLAIN = FIXTURES / "dataset"
+DUTCH = FIXTURES / "dataset_nl"
+TABLE_NAMES = ("candidates", "projects", "vacancies", "placements", "valuation")
+
+
+@pytest.fixture(scope="module")
+def plain() -> LoadResult:
+    return load_dataset(PLAIN)
+
+
+def assert_same_tables(a: LoadResult, b: LoadResult) -> None:
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(a.dataset.table(name), b.dataset.table(name),
+                                      obj=name)
+
+
+def copy_plain(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(PLAIN, folder)
+    return folder
+
+
+def typed_frames() -> dict[str, pd.DataFrame]:
+    """The plain fixture as pandas types it: numbers, datetimes and booleans."""
+    dates = {"candidates": ["available_from"], "projects": ["start_date", "end_date"],
+             "vacancies": ["start_date"], "placements": ["start_date", "end_date"]}
+    frames = {}
+    for name, columns in dates.items():
+        frame = pd.read_csv(PLAIN / f"{name}.csv")
+        for column in columns:
+            frame[column] = pd.to_datetime(frame[column])
+        frames[name] = frame
+    return frames
+
+
+# --------------------------------------------------------------------------- the fixture
+
+
+def test_plain_fixture_loads_without_problems(plain: LoadResult) -> None:
+    ds = plain.dataset
+    assert (len(ds.candidates), len(ds.projects), len(ds.vacancies), len(ds.placements)) == (
+        5, 2, 3, 3)
+    assert plain.problems == [] and plain.warnings == [] and plain.rejected.empty
+    assert list(ds.candidates.index) == [2, 3, 4, 5, 6]
+    assert ds.sources["candidates"] == "candidates.csv"
+    assert ds.sources["valuation"] == "valuation_default.csv"
+    assert len(ds.valuation) == len(reference.default_valuation())
+
+
+def test_canonical_form(plain: LoadResult) -> None:
+    """Every column of every table has the dtype the schema docstring promises."""
+    expected = {"int": "float64", "float": "float64", "bool": "boolean",
+                "date": "datetime64[ns]", "list": "object"}
+    for name in TABLE_NAMES:
+        frame = plain.dataset.table(name)
+        schema = TABLES[name]
+        assert tuple(frame.columns) == schema.column_names
+        assert frame.index.dtype == "int64"
+        for column in schema.columns:
+            dtype = frame[column.name].dtype
+            if column.kind in expected:
+                assert str(dtype) == expected[column.kind], (name, column.name, dtype)
+            else:
+                assert isinstance(dtype, pd.StringDtype), (name, column.name)
+            if column.kind == "list":
+                assert all(isinstance(v, tuple) for v in frame[column.name])
+
+
+def test_values_and_defaults(plain: LoadResult) -> None:
+    c = plain.dataset.candidates
+    assert c.loc[2, "certificates"] == ("VCA basis", "rijbewijs B")
+    assert c.loc[4, "skills"] == ("heftruck rijden", "orderpicken")
+    assert c.loc[6, "support_needs"] == ("jobcoach", "wage_subsidy")
+    assert c.loc[6, "skills"] == ()
+    assert pd.isna(c.loc[4, "municipality_code"]) and pd.isna(c.loc[3, "benefit_months"])
+    p = plain.dataset.projects
+    assert p.loc[3, "realised_eur"] == 0.0  # default for an empty cell
+    assert p.loc[2, "contract_value_eur"] == 1_250_000.5
+    v = plain.dataset.vacancies
+    assert v["permanent"].tolist() == [False, True, False]
+    assert v.loc[3, "eligible_target_groups"] == ("participatiewet", "doelgroepregister")
+    assert v.loc[2, "start_date"] == pd.Timestamp("2026-03-01")
+
+
+def test_missing_optional_tables_and_columns(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    (folder / "placements.csv").unlink()
+    (folder / "vacancies.csv").write_text(
+        "vacancy_id,project_id,employer_id,title,postcode,hours_per_week\n"
+        "V01,P01,E01,Grondwerker,9711,36\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a table", encoding="utf-8")
+    result = load_dataset(folder)
+    assert result.dataset.placements.empty and "placements" not in result.dataset.sources
+    assert result.warnings == []
+    assert tuple(result.dataset.placements.columns) == TABLES["placements"].column_names
+    v = result.dataset.vacancies.loc[2]
+    assert v["positions"] == 1.0 and not v["permanent"] and v["status"] == "open"
+    assert v["required_skills"] == () and pd.isna(v["start_date"])
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_dutch_excel_csv_equals_plain(plain: LoadResult) -> None:
+    """`;`, cp1252, decimal comma, dd-mm-jjjj, ja/nee, PC6, names and Dutch aliases."""
+    assert b"\xe9" in (DUTCH / "vacatures.csv").read_bytes()  # 'é' in Windows-1252
+    dutch = load_dataset(DUTCH)
+    assert dutch.problems == []
+    assert dutch.dataset.sources["candidates"] == "kandidaten.csv"
+    assert_same_tables(plain, dutch)
+
+
+def test_workbook_equals_plain(plain: LoadResult, tmp_path: Path) -> None:
+    book = tmp_path / "dataset.xlsx"
+    sheet_names = {"candidates": "Kandidaten", "projects": "projects",
+                   "vacancies": "Vacatures", "placements": "plaatsingen"}
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in typed_frames().items():
+            frame.to_excel(writer, sheet_name=sheet_names[name], index=False)
+        pd.DataFrame({"uitleg": ["zie handleiding"]}).to_excel(
+            writer, sheet_name="Toelichting", index=False)
+    result = load_dataset(book)
+    assert_same_tables(plain, result)
+    assert result.dataset.sources["candidates"] == "dataset.xlsx[Kandidaten]"
+    assert any("Toelichting" in w for w in result.warnings)
+
+
+def test_one_xlsx_per_table_in_folder(plain: LoadResult, tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    (folder / "candidates.csv").unlink()
+    typed_frames()["candidates"].to_excel(folder / "kandidaten.xlsx", index=False)
+    result = load_dataset(folder)
+    assert result.dataset.sources["candidates"] == "kandidaten.xlsx"
+    assert_same_tables(plain, result)
+
+
+def test_parquet_equals_plain(plain: LoadResult, tmp_path: Path) -> None:
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    for name, frame in typed_frames().items():
+        if name == "candidates":  # a named index is read back as a column
+            frame = frame.set_index("candidate_id")
+        frame.to_parquet(folder / f"{name}.parquet")
+    assert_same_tables(plain, load_dataset(folder))
+
+
+@pytest.mark.parametrize(("encoding", "sep"), [("utf-8-sig", ","), ("utf-8", "\t"),
+                                               ("utf-8-sig", ";"), ("utf-16", "\t"),
+                                               ("cp1252", ",")])
+def test_csv_dialects_equal_plain(plain: LoadResult, tmp_path: Path, encoding: str,
+                                  sep: str) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("candidates", "projects", "vacancies", "placements"):
+        with (PLAIN / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        with (folder / f"{name}.csv").open("w", encoding=encoding, newline="") as fh:
+            csv.writer(fh, delimiter=sep).writerows(rows)
+    if sep == ";":  # Dutch conventions: 1250000.5 must then be written the Dutch way
+        text = (folder / "projects.csv").read_text(encoding=encoding)
+        (folder / "projects.csv").write_text(text.replace("1250000.5", "1.250.000,50"),
+                                             encoding=encoding)
+    if encoding == "utf-8-sig":
+        assert (folder / "candidates.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert_same_tables(plain, load_dataset(folder))
+
+
+def test_explicit_valuation_replaces_default(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    rows = (folder / "candidates.csv").read_text(encoding="utf-8").replace(
+        ",wajong,", ",eigen_regeling,")
+    (folder / "candidates.csv").write_text(rows, encoding="utf-8")
+    valuation = tmp_path / "waardering.csv"
+    valuation.write_text(
+        "Doelgroep;Waarde per jaar (EUR);max_months\n"
+        "participatiewet;30.000;24\neigen_regeling;12.500,50;\n", encoding="cp1252")
+    result = load_dataset(folder, valuation=valuation)
+    assert result.dataset.valuation["value_per_year_eur"].tolist() == [30000.0, 12500.5]
+    assert result.dataset.sources["valuation"] == "waardering.csv"
+    with pytest.raises(ValidationError) as info:  # without it the code is unknown
+        load_dataset(folder)
+    assert [(p.rule, p.value) for p in info.value.problems] == [("unknown_code",
+                                                                 "eigen_regeling")]
+
+
+def test_invalid_valuation_file_is_validated(tmp_path: Path) -> None:
+    valuation = tmp_path / "valuation.csv"
+    valuation.write_text("target_group,value_per_year_eur\nww,-5\n,100\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_dataset(PLAIN, valuation=valuation)
+    got = {(p.file, p.row, p.column, p.rule) for p in info.value.problems}
+    assert got == {("valuation.csv", 2, "value_per_year_eur", "range"),
+                   ("valuation.csv", 3, "target_group", "required")}
+
+
+# --------------------------------------------------------------------------- rows and headers
+
+
+def test_row_numbers_follow_the_file(tmp_path: Path) -> None:
+    """Blank lines keep their number; a quoted multi-line cell is one row, as in Excel."""
+    folder = copy_plain(tmp_path)
+    lines = (folder / "candidates.csv").read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "")                      # blank line becomes row 3
+    lines[3] = lines[3].replace("schoonmaken", '"schoonmaken\nstrijken"')
+    lines[-1] = lines[-1].replace(",16,", ",0,")  # invalid hours in the last row
+    (folder / "candidates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    [problem] = info.value.problems
+    assert (problem.row, problem.column, problem.value) == (7, "hours_per_week", "0")
+
+
+def test_column_names_are_normalised() -> None:
+    assert normalise_column_name("\ufeffKandidaat-ID ") == "kandidaat_id"
+    assert normalise_column_name("Uitkeringsduur (maanden)") == "uitkeringsduur_maanden"
+    assert normalise_column_name("Geboortedatum é") == "geboortedatum_e"
+
+
+def test_unknown_column_is_a_warning(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    frame = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    frame["Opmerking"] = ["let op", ""]
+    frame[""] = ""  # an empty unnamed column, as Excel exports trailing separators
+    frame.to_csv(folder / "projects.csv", index=False)
+    result = load_dataset(folder)
+    [problem] = result.problems
+    assert (problem.file, problem.row, problem.column, problem.rule, problem.severity) == (
+        "projects.csv", None, "Opmerking", "unknown_column", "warning")
+    assert "Opmerking" not in result.dataset.projects.columns
+    assert len(result.warnings) == 1 and "Opmerking" in result.warnings[0]
+
+
+def test_table_given_twice_is_an_error(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    shutil.copy(folder / "projects.csv", folder / "projecten.csv")
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    [problem] = info.value.problems
+    assert problem.rule == "unreadable_file" and "more than once" in problem.message
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+@pytest.mark.parametrize(("text", "dutch", "expected"), [
+    ("12.5", False, 12.5), ("12,5", False, 12.5), ("1.250.000,00", False, 1_250_000.0),
+    ("1,250,000.75", False, 1_250_000.75), ("1.250", False, 1.25), ("1.250", True, 1250.0),
+    ("12.5", True, 12.5), ("€ 1.250,50", True, 1250.5), ("-3", False, -3.0), ("5%", True, 5.0),
+    ("1e3", False, 1000.0), (",5", False, 0.5), ("", False, np.nan), ("twaalf", False, np.nan),
+    ("1.2.3", False, np.nan), ("12,5,0", True, np.nan),
+])
+def test_parse_numbers(text: str, dutch: bool, expected: float) -> None:
+    got = loading._parse_numbers(pd.Series([text], dtype="str"), dutch).iloc[0]
+    assert got == expected or (np.isnan(expected) and np.isnan(got))
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False))
+def test_dutch_number_notation_round_trips(value) -> None:
+    integer, fraction = f"{value:.2f}".split(".")
+    grouped = f"{int(integer):,}".replace(",", ".")
+    for dutch in (True, False):
+        parsed = loading._parse_numbers(pd.Series([f"{grouped},{fraction}"], dtype="str"),
+                                        dutch).iloc[0]
+        assert parsed == pytest.approx(float(value))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-01", "2026-03-01"), ("01-03-2026", "2026-03-01"), ("1-3-2026", "2026-03-01"),
+    ("1/3/2026", "2026-03-01"), ("2026-03-01 00:00:00", "2026-03-01"),
+    ("2026-03-01T14:30:00", "2026-03-01"), ("31-02-2026", None), ("2026-13-01", None),
+    ("maart 2026", None), ("03/01/26", None),
+])
+def test_parse_dates(text: str, expected: str | None) -> None:
+    got = loading._parse_dates(pd.Series([text], dtype="str")).iloc[0]
+    assert (pd.isna(got) if expected is None else got == pd.Timestamp(expected))
+
+
+def convert(kind_table: str, column: str, values: list[str]) -> tuple[list, list[bool]]:
+    col = TABLES[kind_table].column(column)
+    converted, bad, _ = loading._convert_column(pd.Series(values, dtype="str"), col, False)
+    return converted.tolist(), bad.tolist()
+
+
+def test_convert_booleans() -> None:
+    words = ["true", "FALSE", "ja", "Nee", "yes", "no", "1", "0", "waar", "onwaar", "", "misschien"]
+    values, bad = convert("vacancies", "permanent", words)
+    assert values[:10] == [True, False] * 5
+    assert pd.isna(values[10]) and pd.isna(values[11])
+    assert bad == [False] * 11 + [True]
+
+
+def test_convert_postcodes() -> None:
+    values, bad = convert("candidates", "postcode", ["9711 AB", "9711ab", " 8911 ", "0711",
+                                                       "97111", "9711 A", ""])
+    assert values[:3] == ["9711", "9711", "8911"]
+    assert bad == [False, False, False, True, True, True, False]
+
+
+def test_convert_municipalities() -> None:
+    values, bad = convert("candidates", "municipality_code",
+                          ["GM14", "14", "0014", "gm0080", "Súdwest-Fryslân",
+                           "SUDWEST FRYSLAN", "Atlantis", ""])
+    assert values[:6] == ["GM0014", "GM0014", "GM0014", "GM0080", "GM1900", "GM1900"]
+    assert values[6] == "Atlantis"  # left as is; validation reports unknown_municipality
+    assert pd.isna(values[7]) and not any(bad)
+
+
+def test_convert_codes_and_lists() -> None:
+    values, _ = convert("candidates", "education_level", ["MBO 2", "mbo-4", "Entree", "HBO"])
+    assert values == ["mbo2", "mbo4", "mbo1", "hbo"]
+    values, _ = convert("candidates", "dutch_level", ["b1", " a2 "])
+    assert values == ["B1", "A2"]
+    values, _ = convert("candidates", "support_needs", [" Job coach ; LKS|| deeltijd ", ""])
+    assert values == [("jobcoach", "wage_subsidy", "part_time"), ()]
+    values, _ = convert("candidates", "skills", ["Metselen; Timmeren"])
+    assert values == [("Metselen", "Timmeren")]  # free text keeps its case
+
+
+def test_whole_numbers_reject_fractions() -> None:
+    values, bad = convert("candidates", "benefit_months", ["12", "12,0", "12,5", "x"])
+    assert values[:2] == [12.0, 12.0] and pd.isna(values[2])
+    assert bad == [False, False, True, True]
+
+
+# --------------------------------------------------------------------------- skip_invalid
+
+
+def write_rows(path: Path, header: str, rows: list[str]) -> None:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def test_skip_invalid_drops_rows_writes_rejects_and_cascades(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    lines = (folder / "candidates.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",32,", ",0,")                  # C001 row 2: hours 0
+    lines[5] = lines[5].replace(",vmbo,", ",mbo5,")             # C005 row 6: bad level
+    write_rows(folder / "candidates.csv", lines[0], lines[1:])
+    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",4.5,", ",150,")               # P02 row 3: pct > 100
+    write_rows(folder / "projects.csv", lines[0], lines[1:])
+    rejects = tmp_path / "rejects"
+
+    with pytest.raises(ValidationError):
+        load_dataset(folder)
+    result = load_dataset(folder, skip_invalid=True, rejects_dir=rejects)
+
+    ds = result.dataset
+    assert ds.candidates["candidate_id"].tolist() == ["C002", "C003", "C004"]
+    assert ds.projects["project_id"].tolist() == ["P01"]
+    # V02 belongs to P02 (cascade), PL02 to V02 (cascade of the cascade), PL03 to C001
+    assert ds.vacancies["vacancy_id"].tolist() == ["V01", "V03"]
+    assert ds.placements["placement_id"].tolist() == ["PL01"]
+    assert list(ds.candidates.index) == [3, 4, 5]  # rows keep their file numbers
+
+    counts = result.rejected.groupby("table").size().to_dict()
+    assert counts == {"candidates": 2, "projects": 1, "vacancies": 1, "placements": 2}
+    cascade = [p for p in result.problems if p.rule == "dangling_reference"]
+    assert {(p.table, p.row, p.value) for p in cascade} == {
+        ("vacancies", 3, "P02"), ("placements", 3, "V02"), ("placements", 4, "C001")}
+    assert sorted(p.name for p in rejects.iterdir()) == [
+        "rejected_candidates.csv", "rejected_placements.csv", "rejected_projects.csv",
+        "rejected_vacancies.csv"]
+    written = pd.read_csv(rejects / "rejected_candidates.csv", dtype=str,
+                          keep_default_na=False, encoding="utf-8-sig")
+    original = pd.read_csv(PLAIN / "candidates.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == ["_row", *original.columns, "_reasons"]
+    assert written["_row"].tolist() == ["2", "6"]
+    assert written["candidate_id"].tolist() == ["C001", "C005"]
+    assert "hours_per_week" in written.loc[0, "_reasons"]
+    assert "'mbo5' is not one of" in written.loc[1, "_reasons"]
+    assert any("2 invalid row(s) of candidates" in w for w in result.warnings)
+
+
+def test_skip_invalid_cannot_skip_table_problems(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    frame = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns=["sroi_percentage"]).to_csv(folder / "projects.csv", index=False)
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder, skip_invalid=True)
+    assert [p.rule for p in info.value.problems] == ["missing_column"]
+
+
+def test_skip_invalid_without_errors_rejects_nothing(plain: LoadResult) -> None:
+    result = load_dataset(PLAIN, skip_invalid=True)
+    assert result.rejected.empty and list(result.rejected.columns) == ["table", "row", "reasons"]
+    assert_same_tables(plain, result)
+
+
+# --------------------------------------------------------------------------- file errors
+
+
+def test_missing_dataset_path(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="not found"):
+        load_dataset(tmp_path / "nope")
+
+
+def test_single_csv_is_not_a_dataset() -> None:
+    with pytest.raises(InputFileError, match="neither a folder nor"):
+        load_dataset(PLAIN / "candidates.csv")
+
+
+def test_corrupt_workbook(tmp_path: Path) -> None:
+    book = tmp_path / "data.xlsx"
+    book.write_bytes(b"PK\x03\x04 this is no zip")
+    with pytest.raises(InputFileError, match="cannot read workbook"):
+        load_dataset(book)
+
+
+def test_missing_valuation_file(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="valuation file not found"):
+        load_dataset(PLAIN, valuation=tmp_path / "nope.csv")
+
+
+BAD_FILES = {
+    "projects.xlsx": b"not a workbook at all",
+    "projects.parquet": b"PAR1 garbage",
+    "projects.csv": b"",
+    "projecten.csv": b"project_id,name\nP01,a,b,c,d\n",
+    "projects.txt": b"\x81\x8d\x8f\x90\x9d",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_unreadable_table_file_is_a_problem(tmp_path: Path, name: str) -> None:
+    """Every parser failure becomes an unreadable_file problem, never a traceback."""
+    folder = copy_plain(tmp_path)
+    (folder / "projects.csv").unlink()
+    (folder / name).write_bytes(BAD_FILES[name])
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    rules = [(p.file, p.rule) for p in info.value.problems if p.table == "projects"]
+    assert rules == [(name, "unreadable_file")]
+    assert isinstance(info.value, DataError)
+
+
+def test_read_table_file_translates_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "x.parquet"
+    bad.write_bytes(b"nope")
+    with pytest.raises(InputFileError):
+        loading.read_table_file(bad)
+    with pytest.raises(InputFileError):
+        loading.read_table_file(tmp_path / "missing.csv")
+    frame = loading.read_table_file(PLAIN / "projects.csv")
+    assert frame.columns[0] == "project_id" and list(frame.index) == [2, 3]
+    assert frame.loc[3, "end_date"] == ""
+    book = tmp_path / "pairs.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"a": [1]}).to_excel(writer, sheet_name="one", index=False)
+        pd.DataFrame({"candidate_id": ["C001"]}).to_excel(writer, sheet_name="two", index=False)
+    assert loading.read_table_file(book).loc[2, "a"] == "1"
+    assert loading.read_table_file(book, sheet="two").loc[2, "candidate_id"] == "C001"
+    with pytest.raises(InputFileError, match="no sheet"):
+        loading.read_table_file(book, sheet="three")
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def make_candidates(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    pcs = np.array(["9711 AB", "8911", "9401", "9712", "8921 CD", "9723"])
+    return pd.DataFrame({
+        "kandidaat_id": [f"C{i:06d}" for i in range(n)],
+        "postcode": rng.choice(pcs, n),
+        "gemeente": rng.choice(["GM0014", "Leeuwarden", "106", ""], n),
+        "doelgroep": rng.choice(["participatiewet", "WW", "wajong", "doelgroepregister"], n),
+        "uitkeringsduur_maanden": rng.integers(0, 100, n).astype(str),
+        "vaardigheden": rng.choice(["metselen;timmeren", "schoonmaken", "", "koken|afwassen"], n),
+        "certificaten": rng.choice(["VCA basis", "heftruck;rijbewijs B", "", "EHBO"], n),
+        "opleidingsniveau": rng.choice(["mbo 2", "vmbo", "", "havo"], n),
+        "uren_per_week": rng.choice(["32", "24", "36,5", "16"], n),
+        "mobiliteit": rng.choice(["auto", "fiets", "ov", ""], n),
+        "beschikbaar_vanaf": rng.choice(["01-03-2026", "2026-04-01", ""], n),
+        "ondersteuningsbehoefte": rng.choice(["jobcoach", "", "deeltijd|lks"], n),
+    })
+
+
+@pytest.mark.slow
+def test_twenty_thousand_candidates_load_quickly(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    make_candidates(20_000).to_csv(folder / "candidates.csv", sep=";", index=False,
+                                   encoding="cp1252")
+    (folder / "placements.csv").unlink()
+    started = time.perf_counter()
+    result = load_dataset(folder)
+    elapsed = time.perf_counter() - started
+    assert len(result.dataset.candidates) == 20_000
+    assert result.dataset.candidates.loc[2, "candidate_id"] == "C000000"
+    assert elapsed < 10, elapsed

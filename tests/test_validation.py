@@ -1,0 +1,370 @@
+"""Validation rules: every rule reports file, row, column, value and rule; all at once."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from matching.errors import ValidationError
+from matching.loading import load_dataset
+from matching.schema import RULES, Problem
+from matching.validation import (
+    PROBLEM_COLUMNS,
+    problems_frame,
+    render_problems,
+    severity_of,
+    validate,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PLAIN = FIXTURES / "dataset"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dataset(tmp_path: Path, edits: dict[tuple[str, int, str], str] | None = None,
+            drop_columns: dict[str, list[str]] | None = None) -> Path:
+    """A copy of the plain fixture with cells replaced: ``{(table, row, column): value}``.
+
+    ``row`` is the row as the user sees it (header = 1). A row one past the end appends.
+    """
+    folder = tmp_path / "data"
+    shutil.copytree(PLAIN, folder)
+    by_table: dict[str, list] = {}
+    for (table, row, column), value in (edits or {}).items():
+        by_table.setdefault(table, []).append((row, column, value))
+    for table in {*by_table, *(drop_columns or {})}:
+        path = folder / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        header = rows[0]
+        for row, column, value in by_table.get(table, []):
+            while len(rows) < row:
+                rows.append(list(rows[-1]))
+            rows[row - 1][header.index(column)] = value
+        keep = [i for i, name in enumerate(header) if name not in (drop_columns or {}).get(table, [])]
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([[r[i] for i in keep] for r in rows])
+    return folder
+
+
+def problems(folder: Path) -> list[Problem]:
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    return info.value.problems
+
+
+def summary(found: list[Problem]) -> list[tuple]:
+    return [(p.file, p.row, p.column, p.value, p.rule) for p in found]
+
+
+# --------------------------------------------------------------------------- table level
+
+
+def test_missing_table(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    (folder / "vacancies.csv").unlink()
+    [p] = problems(folder)
+    assert (p.file, p.row, p.column, p.value, p.rule, p.table) == (
+        "data", None, None, None, "missing_table", "vacancies")
+    assert "'vacatures'" in p.message
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, drop_columns={"candidates": ["hours_per_week"],
+                                             "vacancies": ["postcode", "municipality_code"]})
+    assert summary(problems(folder)) == [
+        ("candidates.csv", None, "hours_per_week", None, "missing_column"),
+        ("vacancies.csv", None, "postcode", None, "missing_column"),
+    ]
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    (folder / "placements.csv").unlink()
+    (folder / "plaatsingen.parquet").write_bytes(b"garbage")
+    [p] = problems(folder)
+    assert (p.file, p.row, p.rule, p.table) == ("plaatsingen.parquet", None, "unreadable_file",
+                                                "placements")
+    assert p.message.startswith("cannot read plaatsingen.parquet")
+
+
+def test_unknown_column_is_only_a_warning(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    text = (folder / "placements.csv").read_text(encoding="utf-8").splitlines()
+    text = [text[0] + ",Opmerking"] + [line + ",x" for line in text[1:]]
+    (folder / "placements.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = load_dataset(folder)
+    assert summary(result.problems) == [("placements.csv", None, "Opmerking", None,
+                                         "unknown_column")]
+    assert result.problems[0].severity == "warning"
+
+
+# --------------------------------------------------------------------------- row level
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    # required
+    (("candidates", 3, "target_group", ""), ("candidates.csv", 3, "target_group", "", "required")),
+    (("placements", 2, "start_date", ""), ("placements.csv", 2, "start_date", "", "required")),
+    # one_of
+    (("candidates", 4, "postcode", ""), ("candidates.csv", 4, "postcode", "", "one_of")),
+    # type
+    (("candidates", 2, "hours_per_week", "twaalf"),
+     ("candidates.csv", 2, "hours_per_week", "twaalf", "type")),
+    (("vacancies", 2, "positions", "2,5"), ("vacancies.csv", 2, "positions", "2,5", "type")),
+    (("candidates", 5, "available_from", "31-02-2026"),
+     ("candidates.csv", 5, "available_from", "31-02-2026", "type")),
+    (("vacancies", 3, "permanent", "misschien"),
+     ("vacancies.csv", 3, "permanent", "misschien", "type")),
+    (("candidates", 2, "postcode", "97111"), ("candidates.csv", 2, "postcode", "97111", "type")),
+    # allowed_values (code and list)
+    (("candidates", 6, "education_level", "mbo5"),
+     ("candidates.csv", 6, "education_level", "mbo5", "allowed_values")),
+    (("vacancies", 4, "status", "dicht"), ("vacancies.csv", 4, "status", "dicht",
+                                            "allowed_values")),
+    (("candidates", 2, "support_needs", "jobcoach;vleugels"),
+     ("candidates.csv", 2, "support_needs", "vleugels", "allowed_values")),
+    # unknown_code
+    (("candidates", 3, "target_group", "bijstand"),
+     ("candidates.csv", 3, "target_group", "bijstand", "unknown_code")),
+    (("candidates", 4, "certificates", "heftruck;pianodiploma"),
+     ("candidates.csv", 4, "certificates", "pianodiploma", "unknown_code")),
+    (("vacancies", 3, "required_certificates", "VCA basis|klimbrevet"),
+     ("vacancies.csv", 3, "required_certificates", "klimbrevet", "unknown_code")),
+    (("vacancies", 2, "eligible_target_groups", "ww;iedereen"),
+     ("vacancies.csv", 2, "eligible_target_groups", "iedereen", "unknown_code")),
+    # unknown_postcode / unknown_municipality
+    (("candidates", 2, "postcode", "1000 AA"),
+     ("candidates.csv", 2, "postcode", "1000 AA", "unknown_postcode")),
+    (("vacancies", 4, "municipality_code", "GM9999"),
+     ("vacancies.csv", 4, "municipality_code", "GM9999", "unknown_municipality")),
+    (("candidates", 3, "municipality_code", "Atlantis"),
+     ("candidates.csv", 3, "municipality_code", "Atlantis", "unknown_municipality")),
+    # range
+    (("candidates", 2, "hours_per_week", "0"), ("candidates.csv", 2, "hours_per_week", "0",
+                                                 "range")),
+    (("vacancies", 2, "hours_per_week", "61"), ("vacancies.csv", 2, "hours_per_week", "61",
+                                                "range")),
+    (("projects", 2, "contract_value_eur", "-5"),
+     ("projects.csv", 2, "contract_value_eur", "-5", "range")),
+    (("projects", 3, "sroi_percentage", "150"),
+     ("projects.csv", 3, "sroi_percentage", "150", "range")),
+    (("vacancies", 2, "positions", "0"), ("vacancies.csv", 2, "positions", "0", "range")),
+    # dangling_reference
+    (("vacancies", 3, "project_id", "P99"),
+     ("vacancies.csv", 3, "project_id", "P99", "dangling_reference")),
+    (("placements", 2, "candidate_id", "C999"),
+     ("placements.csv", 2, "candidate_id", "C999", "dangling_reference")),
+    (("placements", 4, "vacancy_id", "V99"),
+     ("placements.csv", 4, "vacancy_id", "V99", "dangling_reference")),
+    # date_order
+    (("projects", 2, "end_date", "2024-12-31"),
+     ("projects.csv", 2, "end_date", "2024-12-31", "date_order")),
+    (("placements", 3, "end_date", "01-09-2025"),
+     ("placements.csv", 3, "end_date", "01-09-2025", "date_order")),
+])
+def test_rule(tmp_path: Path, edit: tuple, expected: tuple) -> None:
+    table, row, column, value = edit
+    found = problems(dataset(tmp_path, {(table, row, column): value}))
+    assert summary(found) == [expected]
+    assert found[0].severity == "error" and found[0].table == table
+
+
+def test_duplicate_id_reports_every_row(tmp_path: Path) -> None:
+    found = problems(dataset(tmp_path, {("candidates", 6, "candidate_id"): "C002"}))
+    assert summary(found) == [
+        ("candidates.csv", 3, "candidate_id", "C002", "duplicate_id"),
+        ("candidates.csv", 6, "candidate_id", "C002", "duplicate_id"),
+    ]
+    assert "occurs 2 times (rows 3, 6)" in found[0].message
+
+
+@pytest.mark.parametrize(("edit", "needle"), [
+    (("candidates", 6, "education_level", "mbo5"),
+     "'mbo5' is not one of none, vmbo, mbo1, mbo2"),
+    (("candidates", 2, "hours_per_week", "0"), "'0' is outside the allowed range (> 0 and <= 60)"),
+    (("candidates", 5, "available_from", "31-02-2026"), "use 2026-03-01 or 01-03-2026"),
+    (("candidates", 3, "target_group", "bijstand"), "known: bbl, doelgroepregister"),
+    (("candidates", 4, "certificates", "Rijbewys B"),
+     "certificate 'Rijbewys B' does not match the certificate catalogue"),
+    (("candidates", 4, "certificates", "Rijbewys B"), "did you mean 'Rijbewijs B'?"),
+    (("placements", 2, "candidate_id", "C999"), "'C999' does not exist in candidates.candidate_id"),
+    (("projects", 2, "end_date", "2024-12-31"),
+     "end_date '2024-12-31' lies before start_date '2025-01-01'"),
+])
+def test_messages_name_the_value_and_what_is_allowed(tmp_path: Path, edit: tuple,
+                                                    needle: str) -> None:
+    table, row, column, value = edit
+    [p] = problems(dataset(tmp_path, {(table, row, column): value}))
+    assert needle in p.message, p.message
+
+
+def test_certificate_spelling_variants_resolve(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, {("candidates", 3, "certificates"): "B-VCA;Heftruck-certificaat;"
+                                "forklift licence;rijbewijs  b;heftruk"})
+    assert load_dataset(folder).problems == []
+
+
+def test_target_group_from_custom_valuation_is_known(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, {("candidates", 3, "target_group"): "Eigen_Regeling"})
+    (folder / "waardering.csv").write_text("target_group,value_per_year_eur\n"
+                                           "eigen_regeling,5000\n", encoding="utf-8")
+    result = load_dataset(folder)
+    assert result.dataset.candidates.loc[3, "target_group"] == "eigen_regeling"
+
+
+# --------------------------------------------------------------------------- all at once
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    """One dataset breaking every rule but missing_table: one ValidationError lists them all."""
+    folder = dataset(tmp_path, {
+        ("candidates", 2, "hours_per_week"): "0",                       # range
+        ("candidates", 2, "education_level"): "mbo5",                   # allowed_values
+        ("candidates", 3, "target_group"): "",                          # required
+        ("candidates", 4, "postcode"): "",                              # one_of
+        ("candidates", 5, "available_from"): "gisteren",                # type
+        ("candidates", 6, "candidate_id"): "C002",                      # duplicate_id (3, 6)
+        ("candidates", 6, "certificates"): "pianodiploma",              # unknown_code
+        ("projects", 2, "end_date"): "2024-12-31",                      # date_order
+        ("projects", 3, "sroi_percentage"): "150",                      # range
+        ("vacancies", 2, "postcode"): "1000",                           # unknown_postcode
+        ("vacancies", 4, "municipality_code"): "Atlantis",              # unknown_municipality
+        ("vacancies", 4, "project_id"): "P99",                          # dangling_reference
+        ("placements", 2, "vacancy_id"): "V99",                         # dangling_reference
+    }, drop_columns={"vacancies": ["employer_id"]})                     # missing_column
+    text = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    text = [text[0] + ",budgethouder"] + [line + ",x" for line in text[1:]]
+    (folder / "projects.csv").write_text("\n".join(text) + "\n", encoding="utf-8")  # unknown_column
+    (folder / "valuation.xlsx").write_bytes(b"no workbook")            # unreadable_file
+
+    found = problems(folder)
+    assert {(p.table, p.row, p.column, p.rule) for p in found} == {
+        ("candidates", 2, "education_level", "allowed_values"),
+        ("candidates", 2, "hours_per_week", "range"),
+        ("candidates", 3, "candidate_id", "duplicate_id"),
+        ("candidates", 3, "target_group", "required"),
+        ("candidates", 4, "postcode", "one_of"),
+        ("candidates", 5, "available_from", "type"),
+        ("candidates", 6, "candidate_id", "duplicate_id"),
+        ("candidates", 6, "certificates", "unknown_code"),
+        ("projects", None, "budgethouder", "unknown_column"),
+        ("projects", 2, "end_date", "date_order"),
+        ("projects", 3, "sroi_percentage", "range"),
+        ("vacancies", None, "employer_id", "missing_column"),
+        ("vacancies", 2, "postcode", "unknown_postcode"),
+        ("vacancies", 4, "municipality_code", "unknown_municipality"),
+        ("vacancies", 4, "project_id", "dangling_reference"),
+        ("placements", 2, "vacancy_id", "dangling_reference"),
+        ("valuation", None, None, "unreadable_file"),
+    }
+    assert {p.rule for p in found} | {"missing_table"} == set(RULES)
+    # sorted in reading order: table, then row (file-level first), then column order
+    order = [(p.table, p.row) for p in found]
+    assert order[:3] == [("candidates", 2), ("candidates", 2), ("candidates", 3)]
+    assert [p.severity for p in found if p.rule == "unknown_column"] == ["warning"]
+
+
+def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
+    book = tmp_path / "sroi.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for name, sheet in (("candidates", "Kandidaten"), ("projects", "Projecten"),
+                            ("vacancies", "Vacatures")):
+            frame = pd.read_csv(PLAIN / f"{name}.csv", dtype=str, keep_default_na=False)
+            if name == "projects":
+                frame.loc[1, "sroi_percentage"] = "150"
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+    assert summary(problems(book)) == [
+        ("sroi.xlsx[Projecten]", 3, "sroi_percentage", "150", "range")]
+
+
+# --------------------------------------------------------------------------- validate()
+
+
+def test_validate_in_memory_frames() -> None:
+    candidates = pd.DataFrame({
+        "candidate_id": ["A", "A"], "postcode": ["9711", None], "municipality_code": [None, None],
+        "target_group": ["ww", "ww"], "hours_per_week": [32.0, 99.0],
+    }, index=[2, 3])
+    found = validate({"candidates": candidates}, location="memory")
+    assert {(p.table, p.row, p.column, p.rule) for p in found} == {
+        ("candidates", 2, "candidate_id", "duplicate_id"),
+        ("candidates", 3, "candidate_id", "duplicate_id"),
+        ("candidates", 3, "postcode", "one_of"),
+        ("candidates", 3, "hours_per_week", "range"),
+        ("projects", None, None, "missing_table"),
+        ("vacancies", None, None, "missing_table"),
+    }
+
+
+def test_severity() -> None:
+    assert severity_of("unknown_column") == "warning"
+    assert {severity_of(r) for r in RULES if r != "unknown_column"} == {"error"}
+    with pytest.raises(KeyError):
+        severity_of("no_such_rule")
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+SAMPLE = [
+    Problem("kandidaten.csv", 3, "hours_per_week", "0", "range",
+            "'0' is outside the allowed range (> 0 and <= 60)", "candidates"),
+    Problem("projecten.csv", None, "opmerking", None, "unknown_column",
+            "column 'opmerking' is ignored", "projects", "warning"),
+]
+
+
+def test_problems_frame() -> None:
+    frame = problems_frame(SAMPLE)
+    assert tuple(frame.columns) == PROBLEM_COLUMNS
+    assert frame["row"].dtype == "Int64" and pd.isna(frame.loc[1, "row"])
+    assert frame["severity"].tolist() == ["error", "warning"]
+    assert problems_frame([]).columns.tolist() == list(PROBLEM_COLUMNS)
+
+
+def test_render_table() -> None:
+    text = render_problems(SAMPLE)
+    lines = text.splitlines()
+    assert lines[0].split() == ["file", "row", "column", "value", "rule", "severity", "message"]
+    assert lines[1].startswith("kandidaten.csv  3    hours_per_week  0")
+    assert "(> 0 and <= 60)" in lines[1] and "warning" in lines[2]
+    assert len(lines) == 3
+
+
+def test_render_json() -> None:
+    data = json.loads(render_problems(SAMPLE, fmt="json"))
+    assert data[0] == {"file": "kandidaten.csv", "row": 3, "column": "hours_per_week",
+                       "value": "0", "rule": "range",
+                       "message": "'0' is outside the allowed range (> 0 and <= 60)",
+                       "severity": "error"}
+    assert data[1]["row"] is None
+    with pytest.raises(ValueError, match="unknown format"):
+        render_problems(SAMPLE, fmt="xml")
+
+
+def test_render_shortens_long_values() -> None:
+    long = Problem("a.csv", 2, "skills", "x" * 200, "type", "bad")
+    line = render_problems([long]).splitlines()[1]
+    assert "x" * 29 + "…" in line and "x" * 31 not in line
+
+
+# --------------------------------------------------------------------------- docs
+
+
+def test_data_contract_doc_is_generated_from_schema() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "gen_data_contract_doc", ROOT / "scripts" / "gen_data_contract_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert committed == module.render(), (
+        "docs/data-contract.md is stale: run python scripts/gen_data_contract_doc.py")
+    for rule in RULES:
+        assert f"`{rule}`" in committed

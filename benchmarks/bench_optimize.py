@@ -161,7 +161,7 @@ def orlib_pairs(cost: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
     --------
     >>> pairs, cap = orlib_pairs(np.array([[1, 2], [3, 4]]))
     >>> pairs["weight"].tolist(), cap.tolist()
-    [100, 99, 98, 97], [1, 1]
+    ([100, 99, 98, 97], [1, 1])
     """
     n = cost.shape[0]
     width = len(str(n))
@@ -274,7 +274,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
 
     Examples
     --------
-    >>> print(to_markdown([_row("x", "1", 1.0, "s", "≤ 2 s")]).splitlines()[0][:12])
+    >>> print(to_markdown([_row("x", "1", 1.0, "s", "≤ 2 s")]).splitlines()[0][:13])
     | benchmark |
     """
     columns = list(rows[0]) if rows else []

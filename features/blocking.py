@@ -77,7 +77,6 @@ CONSTRAINT_DESCRIPTIONS: dict[str, str] = {
     f"a BBL apprentice needs a vacancy of at least {BBL_MIN_HOURS:g} hours a week.",
 }
 
-_ID_COLUMNS = ("candidate_id", "vacancy_id", "cand_idx", "vac_idx")
 _CHORD_BAND = 1e-5
 """Half-width (unit-sphere chord, about 64 m) of the band around the reach threshold inside
 which the float32 pre-filter defers to the exact float64 test."""
@@ -85,13 +84,34 @@ which the float32 pre-filter defers to the exact float64 test."""
 
 @dataclass
 class PairBlock:
-    """One block of the cross product, as yielded by :func:`iter_candidate_pairs`."""
+    """One block of the cross product, as yielded by :func:`iter_candidate_pairs`.
 
-    pairs: pd.DataFrame
+    Streaming consumers read the arrays (``cand_idx``, ``vac_idx``, ``features`` of shape
+    ``(kept, len(FEATURE_NAMES))`` or ``None`` without features); :attr:`pairs` builds the
+    same as a DataFrame (the :class:`BlockingResult` columns) on first use.
+    """
+
+    cand_idx: np.ndarray
+    vac_idx: np.ndarray
+    features: np.ndarray | None
     raw_pairs: int
     removed: dict[str, int]
     failing: dict[str, int]
     near_misses: pd.DataFrame | None = None
+    profiles: Profiles | None = field(default=None, repr=False)
+    _cached: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.cand_idx)
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """``candidate_id``, ``vacancy_id``, ``cand_idx``, ``vac_idx`` (+ feature columns)."""
+        if self._cached is None:
+            if self.profiles is None:
+                raise ValueError("this block was built without profiles")
+            self._cached = _frame(self.profiles, self.cand_idx, self.vac_idx, self.features)
+        return self._cached
 
 
 @dataclass
@@ -336,30 +356,32 @@ class _BlockIndex:
         misses = None
         if self.near is not None:
             misses = _near_frame(profiles, *self.near, with_features=with_features)
-        return PairBlock(_frame(profiles, self.ci, self.vi, with_features), self.raw_pairs,
-                         self.removed, self.failing, misses)
+        X = pair_features(profiles, self.ci, self.vi) if with_features else None
+        return PairBlock(self.ci, self.vi, X, self.raw_pairs, self.removed, self.failing,
+                         misses, profiles)
 
 
 def _near_frame(profiles: Profiles, ci: np.ndarray, vi: np.ndarray, which: np.ndarray,
                 with_features: bool) -> pd.DataFrame:
-    frame = _frame(profiles, ci, vi, with_features)
+    frame = _frame(profiles, ci, vi, pair_features(profiles, ci, vi) if with_features else None)
     frame.insert(4, "constraint", np.asarray(CONSTRAINTS, dtype=object)[which])
     return frame
 
 
-def _frame(profiles: Profiles, ci: np.ndarray, vi: np.ndarray, with_features: bool
+def _frame(profiles: Profiles, ci: np.ndarray, vi: np.ndarray, features: np.ndarray | None
            ) -> pd.DataFrame:
     columns: dict[str, object] = {
-        "candidate_id": profiles.candidates.ids[ci],
-        "vacancy_id": profiles.vacancies.ids[vi],
+        "candidate_id": profiles.candidate_ids.take(ci),
+        "vacancy_id": profiles.vacancy_ids.take(vi),
         "cand_idx": ci.astype(np.int64),
         "vac_idx": vi.astype(np.int64),
     }
-    frame = pd.DataFrame(columns)
-    if with_features:
-        X = pair_features(profiles, ci, vi)
-        feats = pd.DataFrame(X, columns=list(FEATURE_NAMES), index=frame.index, copy=False)
-        frame = pd.concat([frame, feats], axis=1)
+    if features is None:
+        return pd.DataFrame(columns)
+    # The feature matrix is column-major: the frame takes it as one block without a copy.
+    frame = pd.DataFrame(features, columns=list(FEATURE_NAMES), copy=False)
+    for position, (name, values) in enumerate(columns.items()):
+        frame.insert(position, name, values)
     return frame
 
 
@@ -486,7 +508,7 @@ def candidate_pairs(
     ranks = (_ranks(len(profiles.candidates), ci), _ranks(len(profiles.vacancies), vi))
     needs_sort = len(ci) > max(1, int(budget))
     kc, kv = _join(kept, ranks, needs_sort, 2)
-    pairs = _frame(profiles, kc, kv, with_features)
+    pairs = _frame(profiles, kc, kv, pair_features(profiles, kc, kv) if with_features else None)
     misses = None
     if near_misses:
         nc, nv, which = _join(near, ranks, needs_sort, 3)

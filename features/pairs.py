@@ -37,12 +37,15 @@ def _indices(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray
     return ci, vi
 
 
-def _chord2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Squared chord between unit vectors ``(n, 3)`` (x, y, z summed in that order)."""
-    dx = a[:, 0] - b[:, 0]
-    dy = a[:, 1] - b[:, 1]
-    dz = a[:, 2] - b[:, 2]
-    return dx * dx + dy * dy + dz * dz
+def _chord2(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray) -> np.ndarray:
+    """Squared chord between unit vectors ``a[ai]`` and ``b[bi]`` (x, y, z summed in order)."""
+    total = np.zeros(len(ai), dtype=np.float64)
+    for k in range(3):
+        d = np.take(np.ascontiguousarray(a[:, k]), ai)
+        d -= np.take(np.ascontiguousarray(b[:, k]), bi)
+        d *= d
+        total += d
+    return total
 
 
 def pair_travel_km(
@@ -64,24 +67,35 @@ def pair_travel_km(
     """
     ci, vi = _indices(profiles, cand_idx, vac_idx)
     c, v = profiles.candidates, profiles.vacancies
-    chord = np.sqrt(_chord2(c.xyz[ci], v.xyz[vi]))
-    distance = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
-    ferry = (c.municipality[ci] != v.municipality[vi]) & (c.island[ci] | v.island[vi])
-    travel = distance + np.where(ferry, profiles.settings.ferry_penalty_km, 0.0)
+    chord = np.sqrt(_chord2(c.xyz, v.xyz, ci, vi))
+    chord *= 0.5
+    np.minimum(chord, 1.0, out=chord)
+    distance = np.arcsin(chord, out=chord)
+    distance *= 2.0 * EARTH_RADIUS_KM
+    travel = distance.copy()
+    if c.island.any() or v.island.any():
+        ferry = (np.take(c.island, ci) | np.take(v.island, vi)) & (
+            np.take(c.municipality, ci) != np.take(v.municipality, vi))
+        travel[ferry] += profiles.settings.ferry_penalty_km
+    else:
+        ferry = np.zeros(len(ci), dtype=bool)
     return distance, travel, ferry
 
 
 def _popcount_and(a: np.ndarray, b: np.ndarray, ai: np.ndarray, bi: np.ndarray,
                   negate_a: bool = False) -> np.ndarray:
-    """Per pair: number of bits set in ``a[ai] & b[bi]`` (or ``~a[ai] & b[bi]``)."""
-    total = np.zeros(len(ai), dtype=np.int64)
-    used = b.any(axis=0)
-    for w in np.flatnonzero(used):
-        bw = b[bi, w]
-        aw = a[ai, w]
+    """Per pair: number of bits set in ``a[ai] & b[bi]`` (or ``~a[ai] & b[bi]``).
+
+    Only words that some row of ``b`` uses are visited.
+    """
+    total = np.zeros(len(ai), dtype=np.uint8 if b.shape[1] <= 3 else np.int64)
+    for w in np.flatnonzero(b.any(axis=0)):
+        bw = np.take(np.ascontiguousarray(b[:, w]), bi)
+        aw = np.take(np.ascontiguousarray(a[:, w]), ai)
         if negate_a:
-            aw = ~aw
-        total += np.bitwise_count(aw & bw)
+            np.invert(aw, out=aw)
+        np.bitwise_and(aw, bw, out=aw)
+        total += np.bitwise_count(aw)
     return total
 
 
@@ -92,21 +106,18 @@ def _share(hits: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def _occupation_level(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
     c, v = profiles.candidates, profiles.vacancies
-    level = np.zeros(len(ci), dtype=np.float64)
-    ve, v4, v3, v2 = (v.occupation_esco[vi], v.occupation_isco4[vi], v.occupation_isco3[vi],
-                      v.occupation_isco2[vi])
+    level = np.zeros(len(ci), dtype=np.int8)
+    vac = [np.take(a, vi) for a in (v.occupation_esco, v.occupation_isco4,
+                                    v.occupation_isco3, v.occupation_isco2)]
+    known = [x >= 0 for x in vac]
     for k in range(c.occupation_esco.shape[1]):
         if (c.occupation_isco2[:, k] < 0).all() and (c.occupation_esco[:, k] < 0).all():
             continue
-        ce, c4, c3, c2 = (c.occupation_esco[ci, k], c.occupation_isco4[ci, k],
-                          c.occupation_isco3[ci, k], c.occupation_isco2[ci, k])
-        lk = np.select(
-            [(ce == ve) & (ve >= 0), (c4 == v4) & (v4 >= 0), (c3 == v3) & (v3 >= 0),
-             (c2 == v2) & (v2 >= 0)],
-            [4.0, 3.0, 2.0, 1.0],
-            0.0,
-        )
-        np.maximum(level, lk, out=level)
+        cand = (c.occupation_esco, c.occupation_isco4, c.occupation_isco3, c.occupation_isco2)
+        for score, arr, vk, ok in zip((4, 3, 2, 1), cand, vac, known, strict=True):
+            hit = np.take(np.ascontiguousarray(arr[:, k]), ci) == vk
+            hit &= ok
+            np.maximum(level, hit.view(np.int8) * np.int8(score), out=level)
     return level
 
 
@@ -169,7 +180,8 @@ def pair_features(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray)
     """
     ci, vi = _indices(profiles, cand_idx, vac_idx)
     c, v = profiles.candidates, profiles.vacancies
-    out = np.empty((len(ci), len(FEATURE_NAMES)), dtype=np.float64)
+    # Column-major: each feature is written contiguously (and a DataFrame takes it as is).
+    out = np.empty((len(ci), len(FEATURE_NAMES)), dtype=np.float64, order="F")
 
     def put(name: str, values: np.ndarray) -> None:
         out[:, FEATURE_INDEX[name]] = values

@@ -5,9 +5,10 @@ per distinct term with :class:`features.vocabulary.Vocabulary`, then encodes eac
 vacancy as fixed-width numpy arrays:
 
 * term sets (skills, certificates, support) as packed bitsets, ``uint64`` words, one row per
-  entity. The bit space holds only the ids that occur in the data: resolved vocabulary ids,
-  plus one bit per distinct *unresolved* term (by its normalised text), so that an unresolved
-  requirement still counts as required, and is met by a candidate who wrote the same thing;
+  entity. The bit space holds only the terms vacancies ask for (a candidate's other terms can
+  never meet a requirement): resolved vocabulary ids first, then one bit per distinct
+  *unresolved* requirement (by its normalised text), so that an unresolved requirement still
+  counts as required and is met by a candidate who wrote the same thing;
 * codes as small integers (target group, municipality, project), ranks as ``float64`` with
   ``NaN`` for unknown, dates as ``int32`` days since 1970-01-01 (:data:`NO_DATE` when missing);
 * locations as PC4 centroids (fallback: municipality centroid) and unit vectors.
@@ -27,6 +28,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -106,7 +108,7 @@ class LabelFirstVocabulary(Vocabulary):
         Fuzzy candidates are scored with :func:`rapidfuzz.process.cdist` on ``workers``
         threads; the first choice with the highest score wins, as in ``extractOne``.
         """
-        todo: list[tuple[str, str]] = []
+        todo: dict[str, list[str]] = {}
         seen: set[str] = set()
         for term in terms:
             if term in self._memo or term in seen:
@@ -119,15 +121,17 @@ class LabelFirstVocabulary(Vocabulary):
             if found is not None or len(norm) <= 4 or not self._choices:
                 self._memo[term] = found
             else:
-                todo.append((term, norm))
-        for start in range(0, len(todo), batch):
-            chunk = todo[start:start + batch]
-            scores = process.cdist(
-                [norm for _, norm in chunk], self._choices, scorer=fuzz.WRatio,
-                score_cutoff=self.cutoff, workers=workers, dtype=np.float64)
+                todo.setdefault(norm, []).append(term)
+        norms = list(todo)
+        for start in range(0, len(norms), batch):
+            chunk = norms[start:start + batch]
+            scores = process.cdist(chunk, self._choices, scorer=fuzz.WRatio,
+                                   score_cutoff=self.cutoff, workers=workers, dtype=np.float64)
             best = scores.argmax(axis=1)
-            for (term, _), b, row in zip(chunk, best, scores, strict=True):
-                self._memo[term] = self._choice_ids[b] if row[b] >= self.cutoff else None
+            for norm, b, row in zip(chunk, best, scores, strict=True):
+                found = self._choice_ids[b] if row[b] >= self.cutoff else None
+                for term in todo[norm]:
+                    self._memo[term] = found
 
 
 def _label_names(frame: pd.DataFrame, key: str) -> dict[str, list[str]]:
@@ -161,7 +165,7 @@ class Vocabularies:
     >>> v.skills.resolve("Bricklaying"), v.skills.resolve("Metslen")
     ('metselen', 'metselen')
     >>> v.occupation("7112"), v.occupation("metselaar")[0]
-    ('7112', '7112')
+    (('7112', -1), '7112')
     """
 
     skills: Vocabulary
@@ -450,10 +454,10 @@ class Profiles:
 
     Examples
     --------
-    >>> from features.testing import tiny_dataset
-    >>> p = build_profiles(tiny_dataset())
-    >>> len(p.candidates), len(p.vacancies), p.candidate_index(["c1"]).tolist()
-    (2, 1, [0])
+    >>> from matching.sample import generate
+    >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
+    >>> len(p.candidates), len(p.vacancies), p.candidate_index([p.candidates.ids[3]]).tolist()
+    (5, 2, [3])
     """
 
     candidates: CandidateProfiles
@@ -468,6 +472,16 @@ class Profiles:
     unresolved: UnresolvedTerms
     settings: Settings
     valuation: pd.DataFrame
+
+    @cached_property
+    def candidate_ids(self) -> pd.api.extensions.ExtensionArray:
+        """Candidate ids as a pandas string array (cheap ``take`` for pair frames)."""
+        return pd.array(self.candidates.ids.tolist(), dtype="str")
+
+    @cached_property
+    def vacancy_ids(self) -> pd.api.extensions.ExtensionArray:
+        """Vacancy ids as a pandas string array."""
+        return pd.array(self.vacancies.ids.tolist(), dtype="str")
 
     def report(self) -> pd.DataFrame:
         """Unresolved terms: one row per (source, term) with its count, most frequent first."""
@@ -539,19 +553,20 @@ def _codes(series: pd.Series) -> list[str | None]:
 
 
 class _TermEncoder:
-    """Resolves list cells to bits of a :class:`TermSpace`, once per distinct cell value."""
+    """Resolves list cells to term keys, once per distinct cell value.
 
-    def __init__(self, vocab: Vocabulary | None, space: TermSpace, unresolved: UnresolvedTerms,
-                 labels: dict[str, tuple[str, str]] | None = None) -> None:
+    A key is the vocabulary id of a resolved term, ``~<normalised text>`` for an unresolved
+    one (reported to ``unresolved``), or the lower-cased code when there is no vocabulary.
+    """
+
+    def __init__(self, vocab: Vocabulary | None, unresolved: UnresolvedTerms) -> None:
         self.vocab = vocab
-        self.space = space
         self.unresolved = unresolved
-        self.labels = labels or {}
-        self._cache: dict[tuple[str, ...], tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = {}
+        self.labels: dict[str, str] = {}
+        self._cache: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
-    def encode(self, cells: Iterable[Any], source: str) -> tuple[list[tuple[int, ...]], list[tuple[str, ...]]]:
-        bits_out: list[tuple[int, ...]] = []
-        ids_out: list[tuple[str, ...]] = []
+    def encode(self, cells: Iterable[Any], source: str) -> list[tuple[str, ...]]:
+        keys_out: list[tuple[str, ...]] = []
         missing: list[str] = []
         cells = [_as_list(cell) for cell in cells]
         if isinstance(self.vocab, LabelFirstVocabulary):
@@ -562,21 +577,18 @@ class _TermEncoder:
             if hit is None:
                 hit = self._encode_terms(terms)
                 self._cache[terms] = hit
-            bits_out.append(hit[0])
-            ids_out.append(hit[1])
-            missing.extend(hit[2])
+            keys_out.append(hit[0])
+            missing.extend(hit[1])
         if missing:
             self.unresolved.add(source, missing)
-        return bits_out, ids_out
+        return keys_out
 
-    def _encode_terms(self, terms: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
-        bits: list[int] = []
-        ids: list[str] = []
+    def _encode_terms(self, terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        keys: list[str] = []
         missing: list[str] = []
         for term in terms:
             if self.vocab is None:
                 key = _support_key(term)
-                label = key
             else:
                 found = self.vocab.resolve(term)
                 if found is None:
@@ -584,14 +596,28 @@ class _TermEncoder:
                     norm = normalise_term(term)
                     if not norm:
                         continue
-                    key, label = _UNRESOLVED_PREFIX + norm, term
+                    key = _UNRESOLVED_PREFIX + norm
                 else:
-                    key, label = found, found
-            bit = self.space.bit(key, label)
-            if bit not in bits:
-                bits.append(bit)
-                ids.append(key)
-        return tuple(bits), tuple(ids), tuple(missing)
+                    key = found
+            self.labels.setdefault(key, term if key.startswith(_UNRESOLVED_PREFIX) else key)
+            if key not in keys:
+                keys.append(key)
+        return tuple(keys), tuple(missing)
+
+    def fill(self, space: TermSpace, *columns: list[tuple[str, ...]]) -> None:
+        """Give every key of ``columns`` a bit (resolved keys first, then unresolved ones)."""
+        for unresolved_pass in (False, True):
+            for cells in columns:
+                for keys in cells:
+                    for key in keys:
+                        if key.startswith(_UNRESOLVED_PREFIX) == unresolved_pass:
+                            space.bit(key, self.labels.get(key, key))
+
+
+def _pack(space: TermSpace, cells: list[tuple[str, ...]]) -> np.ndarray:
+    """Bitsets of the keys that have a bit in ``space`` (others cannot meet a requirement)."""
+    index = space.index
+    return space.pack([[index[k] for k in keys if k in index] for keys in cells])
 
 
 def _occupation_arrays(
@@ -666,12 +692,12 @@ def build_profiles(
 
     Examples
     --------
-    >>> from features.testing import tiny_dataset
-    >>> p = build_profiles(tiny_dataset())
-    >>> p.candidates.ids.tolist(), p.vacancies.ids.tolist()
-    (['c1', 'c2'], ['v1'])
-    >>> p.report()[["source", "term", "count"]].values.tolist()
-    [['candidates.skills', 'piano stemmen', 1]]
+    >>> from matching.sample import generate
+    >>> p = build_profiles(generate(30, 5, 2, 0, seed=1).dataset)
+    >>> len(p.candidates), len(p.vacancies)
+    (30, 5)
+    >>> list(p.report().columns)
+    ['source', 'term', 'count']
     """
     return encode_profiles(
         dataset.candidates,
@@ -715,26 +741,27 @@ def encode_profiles(
     for code in SUPPORT_NEEDS:
         support_space.bit(code)
 
-    skill_enc = _TermEncoder(vocabularies.skills, skill_space, unresolved)
-    cert_enc = _TermEncoder(vocabularies.certificates, cert_space, unresolved)
-    support_enc = _TermEncoder(None, support_space, unresolved)
+    skill_enc = _TermEncoder(vocabularies.skills, unresolved)
+    cert_enc = _TermEncoder(vocabularies.certificates, unresolved)
+    support_enc = _TermEncoder(None, unresolved)
 
     cand = candidates.reset_index(drop=True)
     vac = vacancies.reset_index(drop=True)
 
-    c_skill_bits, c_skill_ids = skill_enc.encode(_column(cand, "skills", ()), "candidates.skills")
-    v_req_bits, v_req_ids = skill_enc.encode(
-        _column(vac, "required_skills", ()), "vacancies.required_skills")
-    v_pref_bits, v_pref_ids = skill_enc.encode(
+    c_skill_ids = skill_enc.encode(_column(cand, "skills", ()), "candidates.skills")
+    v_req_ids = skill_enc.encode(_column(vac, "required_skills", ()), "vacancies.required_skills")
+    v_pref_ids = skill_enc.encode(
         _column(vac, "preferred_skills", ()), "vacancies.preferred_skills")
-    c_cert_bits, c_cert_ids = cert_enc.encode(
-        _column(cand, "certificates", ()), "candidates.certificates")
-    v_cert_bits, v_cert_ids = cert_enc.encode(
+    c_cert_ids = cert_enc.encode(_column(cand, "certificates", ()), "candidates.certificates")
+    v_cert_ids = cert_enc.encode(
         _column(vac, "required_certificates", ()), "vacancies.required_certificates")
-    c_sup_bits, c_sup_ids = support_enc.encode(
-        _column(cand, "support_needs", ()), "candidates.support_needs")
-    v_sup_bits, v_sup_ids = support_enc.encode(
-        _column(vac, "support_offered", ()), "vacancies.support_offered")
+    c_sup_ids = support_enc.encode(_column(cand, "support_needs", ()), "candidates.support_needs")
+    v_sup_ids = support_enc.encode(_column(vac, "support_offered", ()), "vacancies.support_offered")
+    # Only terms a vacancy asks for get a bit: a candidate's other terms can never meet a
+    # requirement, and leaving them out keeps the bitsets a word or two wide.
+    skill_enc.fill(skill_space, v_req_ids, v_pref_ids)
+    cert_enc.fill(cert_space, v_cert_ids)
+    support_enc.fill(support_space, v_sup_ids, c_sup_ids)
 
     # Target groups: the valuation's, the reference list, then any other code seen.
     from matching import reference
@@ -842,10 +869,10 @@ def encode_profiles(
     bbl = group_index.get("bbl", -2)
     cand_profiles = CandidateProfiles(
         ids=np.array([str(i) for i in cand["candidate_id"]], dtype=object),
-        skills=skill_space.pack(c_skill_bits),
-        certificates=cert_space.pack(c_cert_bits),
-        support_needs=support_space.pack(c_sup_bits),
-        n_support_needs=np.array([len(b) for b in c_sup_bits], dtype=np.float64),
+        skills=_pack(skill_space, c_skill_ids),
+        certificates=_pack(cert_space, c_cert_ids),
+        support_needs=_pack(support_space, c_sup_ids),
+        n_support_needs=np.array([len(k) for k in c_sup_ids], dtype=np.float64),
         target_group=c_group,
         is_bbl=c_group == bbl,
         occupation_esco=c_esco,
@@ -873,16 +900,15 @@ def encode_profiles(
         occupation_codes=tuple(tuple(code for code, _ in o) for o in c_occ),
         support_codes=tuple(c_sup_ids),
     )
-    n_skill_words = skill_space.n_words
     vac_profiles = VacancyProfiles(
         ids=np.array([str(i) for i in vac["vacancy_id"]], dtype=object),
-        required_skills=skill_space.pack(v_req_bits, n_skill_words),
-        n_required_skills=np.array([len(b) for b in v_req_bits], dtype=np.float64),
-        preferred_skills=skill_space.pack(v_pref_bits, n_skill_words),
-        n_preferred_skills=np.array([len(b) for b in v_pref_bits], dtype=np.float64),
-        required_certificates=cert_space.pack(v_cert_bits),
-        n_required_certificates=np.array([len(b) for b in v_cert_bits], dtype=np.float64),
-        support_offered=support_space.pack(v_sup_bits),
+        required_skills=_pack(skill_space, v_req_ids),
+        n_required_skills=np.array([len(k) for k in v_req_ids], dtype=np.float64),
+        preferred_skills=_pack(skill_space, v_pref_ids),
+        n_preferred_skills=np.array([len(k) for k in v_pref_ids], dtype=np.float64),
+        required_certificates=_pack(cert_space, v_cert_ids),
+        n_required_certificates=np.array([len(k) for k in v_cert_ids], dtype=np.float64),
+        support_offered=_pack(support_space, v_sup_ids),
         eligible_groups=group_space.pack(elig_bits, group_words),
         occupation_esco=v_esco[:, 0],
         occupation_isco2=v_i2[:, 0],

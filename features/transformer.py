@@ -122,7 +122,7 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
     --------
     >>> from matching.sample import generate
     >>> ds = generate(6, 2, 1, 0, seed=1).dataset
-    >>> X = wide_pairs(ds, ds.candidates["candidate_id"][:3], ds.vacancies["vacancy_id"][[0, 0, 1]])
+    >>> X = wide_pairs(ds, ds.candidates["candidate_id"][:3], ds.vacancies["vacancy_id"].iloc[[0, 0, 1]])
     >>> t = PairFeatureTransformer().fit(X)
     >>> t.transform(X).shape == (3, len(FEATURE_NAMES))
     True

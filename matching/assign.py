@@ -29,18 +29,14 @@ from features.pairs import pair_details, pair_features
 from features.profiles import build_profiles
 from features.spec import FEATURE_INDEX
 from matching import reference
+from matching.baselines import greedy_assignment, sequential_assignment
 from matching.config import Settings
 from matching.dataset import Dataset
 from matching.errors import DataError, ValidationError
 from matching.explain import explain_pairs
 from matching.i18n import text
-from matching.optimize import (
-    AssignmentResult,
-    greedy_assignment,
-    sequential_assignment,
-    solve_assignment,
-    solve_sroi_assignment,
-)
+from matching.optimize import AssignmentResult, solve_assignment, solve_sroi_assignment
+from matching.render import reasons_text
 from matching.schema import Problem
 from matching.scoring import score_features
 from matching.valuation import placement_value, project_obligations
@@ -125,7 +121,10 @@ def _score_all_pairs(profiles: Any, model: Any, settings: Settings,
     i_travel = FEATURE_INDEX["travel_km"]
     i_value = FEATURE_INDEX["sroi_value_eur"]
     with progress("scoring"):
-        for block in iter_candidate_pairs(profiles, settings, with_features=True):
+        blocks = iter_candidate_pairs(
+            profiles, settings, candidates=profiles.candidates.available,
+            vacancies=profiles.vacancies.open, with_features=True)
+        for block in blocks:
             raw += int(block.raw_pairs)
             if len(block.cand_idx) == 0:
                 continue
@@ -143,17 +142,15 @@ def _score_all_pairs(profiles: Any, model: Any, settings: Settings,
         scored = pd.DataFrame({"cand_idx": np.zeros(0, np.int32), "vac_idx": np.zeros(0, np.int32),
                                "weight": np.zeros(0), "travel_km": np.zeros(0, np.float32),
                                "sroi_value_eur": np.zeros(0)})
-    scored["candidate_id"] = np.asarray(profiles.candidate_ids)[scored["cand_idx"].to_numpy()]
-    scored["vacancy_id"] = np.asarray(profiles.vacancy_ids)[scored["vac_idx"].to_numpy()]
+    scored["candidate_id"] = profiles.candidates.ids[scored["cand_idx"].to_numpy()]
+    scored["vacancy_id"] = profiles.vacancies.ids[scored["vac_idx"].to_numpy()]
     return scored, raw
 
 
 def _locked_rows(profiles: Any, model: Any, locked: pd.DataFrame) -> pd.DataFrame:
     """Score locked pairs directly: an agreed match holds even if blocking would drop it."""
-    cpos = {c: i for i, c in enumerate(profiles.candidate_ids)}
-    vpos = {v: i for i, v in enumerate(profiles.vacancy_ids)}
-    ci = np.array([cpos[c] for c in locked["candidate_id"]], dtype=np.int64)
-    vi = np.array([vpos[v] for v in locked["vacancy_id"]], dtype=np.int64)
+    ci = profiles.candidate_index(locked["candidate_id"]).astype(np.int64)
+    vi = profiles.vacancy_index(locked["vacancy_id"]).astype(np.int64)
     feats = pair_features(profiles, ci, vi)
     p = score_features(model, feats) if len(ci) else np.zeros(0)
     return pd.DataFrame({
@@ -227,10 +224,9 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
         eligible = eligible[~pd.MultiIndex.from_frame(eligible[["candidate_id", "vacancy_id"]]).isin(lkeys)]
         eligible = pd.concat([eligible, _locked_rows(profiles, model, locked)], ignore_index=True)
     pairs = eligible.sort_values(["candidate_id", "vacancy_id"], kind="mergesort").reset_index(drop=True)
-    home_gm = np.asarray(profiles.candidate_municipality)[pairs["cand_idx"].to_numpy()]
-    work_gm = np.asarray(profiles.vacancy_municipality)[pairs["vac_idx"].to_numpy()]
-    pairs["home_gm"] = home_gm
-    pairs["work_gm"] = work_gm
+    codes = np.asarray(profiles.municipality_codes, dtype=object)
+    pairs["home_gm"] = codes[profiles.candidates.municipality[pairs["cand_idx"].to_numpy()]]
+    pairs["work_gm"] = codes[profiles.vacancies.municipality[pairs["vac_idx"].to_numpy()]]
     solver_pairs = pairs[["candidate_id", "vacancy_id", "weight"]]
     lock_arg = locked if len(locked) else None
 
@@ -382,7 +378,7 @@ def _assignment_table(chosen: pd.DataFrame, profiles: Any, model: Any, dataset: 
     if options.explain:
         feats = pd.DataFrame(pair_features(profiles, ci, vi), columns=list(FEATURE_INDEX))
         expl = explain_pairs(model, feats, lang=options.lang, top=3)
-        table["reasons"] = [e.summary() for e in expl]
+        table["reasons"] = [reasons_text(e.to_dict()) for e in expl]
     else:
         table["reasons"] = ""
     return table[cols]

@@ -104,6 +104,10 @@ def reference_values(X: pd.DataFrame) -> dict[str, float]:
     return out
 
 
+MIN_CF_GAIN = 0.01
+"""A counterfactual is shown only when it raises the probability by at least 1 point."""
+
+
 def _counterfactual_value(feature: str, x: float) -> float | None:
     """The what-if value for an actionable feature, or None when it does not apply."""
     if np.isnan(x):
@@ -188,6 +192,8 @@ def explain_pairs(
 
     cfs: list[list[Counterfactual]] = [[] for _ in range(n)]
     for (i, name), new in zip(cf_meta, cf_scores, strict=True):
+        if float(new) - float(score[i]) < MIN_CF_GAIN:
+            continue  # a what-if that changes nothing is not worth showing
         text = counterfactual_text(name, float(score[i]), float(new), lang)
         cfs[i].append(Counterfactual(name, text, float(new)))
 
@@ -200,6 +206,8 @@ def explain_pairs(
             d = float(deltas[i, j])
             if abs(d) < MIN_DELTA:
                 break
+            if np.isnan(base[i, j]):
+                continue  # an unknown value is no reason for or against
             side = pros if d > 0 else cons
             if len(side) < top:
                 name = FEATURE_NAMES[j]

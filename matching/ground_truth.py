@@ -8,24 +8,29 @@ of the achievable quality a trained model, a ranking or an assignment reaches.
 
 The model is a logistic function of pair quantities that follow the definitions of
 :mod:`features.spec`, computed **independently** from the clean (noise-free) ids kept by the
-generator (this module deliberately does not import :mod:`features`)::
+generator (this module deliberately does not import :mod:`features`). It is deliberately not
+additive-linear: it has hinges (beyond reach, poor hours fit, unmet support), a step
+(occupation level 3), interactions (skills x occupation, no startkwalificatie x Dutch margin)
+and a penalty for accumulated serious gaps (see :meth:`GroundTruth.logit_of` and
+``docs/ground-truth.md`` for the formula and the domain reason of every term)::
 
     logit p = intercept
-            + b_req   * (required_skill_coverage - 1)
+            + s_req(level) * (required_skill_coverage - 1)     # smaller slope at level >= 3
             + b_pref  * (preferred_skill_coverage - 1)
-            + occ[occupation_match_level]                      # level 0..4
-            + b_cert  * missing_required_certificates
-            + b_hours * (hours_fit - 1)
+            + occ[occupation_match_level]                      # step at level 3
+            + b_cert1 * [missing >= 1] + b_cert * max(missing - 1, 0)
+            + b_hours * (hours_fit - 1) - b_poor_hours * max(t_h - hours_fit, 0)
             + b_km    * travel_km                              # incl. 60 km ferry penalty
-            + b_reach * min(max(reach_ratio - 1, 0), 3)
+            + b_reach * min(max(reach_ratio - 1, 0), cap)
             + b_edu   * min(education_gap, 0)                  # 0 when unknown
-            + b_sk    * (has_startkwalificatie - 1/2)          # 0 when unknown
+            + [no SK] * (b_sk + b_sk_nl * max(1 - dutch_gap, 0))
             + b_dutch * min(dutch_gap, 0)                      # 0 when unknown
-            + b_supp  * (support_coverage - 1)
+            + b_supp  * (support_coverage - 1) - b_poor_supp * max(t_s - support_coverage, 0)
             + b_delay * min(start_delay_days, delay_cap) / 30
             + b_perm  * permanent_contract
+            + b_gaps  * max(serious_gaps - 1, 0)
 
-Every coefficient has the sign of the feature's monotone direction in
+Every term is monotone in the feature's direction in
 :data:`features.spec.FEATURES`, so the truth is monotone in each of them. Protected
 attributes (birth year, gender, nationality, the home municipality or province) and the
 target group do not enter: the truth is fair by construction, and any difference in
@@ -48,8 +53,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,7 +64,7 @@ from matching import reference
 from matching.config import Settings
 from matching.schema import CEFR_LEVELS, EDUCATION_RANK, STARTKWALIFICATIE, SUPPORT_NEEDS
 
-__all__ = ["ISLAND_MUNICIPALITIES", "Coefficients", "GroundTruth", "haversine_km"]
+__all__ = ["ISLAND_MUNICIPALITIES", "Coefficients", "GroundTruth", "haversine_km", "load_truth"]
 
 ISLAND_MUNICIPALITIES: frozenset[str] = frozenset({"GM0096", "GM0093", "GM0060", "GM0088"})
 """Vlieland, Terschelling, Ameland, Schiermonnikoog: reached by ferry only."""
@@ -71,33 +77,57 @@ _NO_DATE = np.iinfo(np.int64).min
 
 @dataclass(frozen=True)
 class Coefficients:
-    """The coefficients of the ground-truth logistic model (see the module docstring).
+    """The coefficients of the ground-truth model (see the module docstring and
+    ``docs/ground-truth.md``, which gives the domain reason of every term).
 
-    Signs follow the monotone directions of :data:`features.spec.FEATURES`.
+    Every term is non-decreasing in the quantities whose direction in
+    :data:`features.spec.FEATURES` is +1 and non-increasing in those whose direction is -1.
     """
 
-    intercept: float = 3.4
+    intercept: float = 4.0
     """Logit of a perfect match (full coverage, same occupation, nearby, no gaps)."""
-    required_skill_coverage: float = 1.1
-    preferred_skill_coverage: float = 0.4
-    occupation_level: tuple[float, float, float, float, float] = (-0.6, -0.35, 0.0, 0.3, 0.4)
-    """Contribution of the occupation match level 0 (none/unknown) … 4 (same ESCO occupation)."""
-    missing_certificate: float = -0.9
-    """Per required certificate the candidate does not hold."""
-    hours_fit: float = 1.2
-    travel_per_km: float = -0.015
-    beyond_reach: float = -0.7
-    """Per unit of reach ratio above 1 (capped at 3 units)."""
+    required_skill_coverage: float = 1.4
+    """Per unit of required-skill coverage, when the occupation is not (nearly) the same."""
+    required_skill_coverage_same_occupation: float = 0.3
+    """Per unit of required-skill coverage at occupation level >= 3: experience in the trade
+    makes up for skills missing from the record."""
+    preferred_skill_coverage: float = 0.3
+    occupation_level: tuple[float, float, float, float, float] = (-0.8, -0.8, -0.7, 0.1, 0.3)
+    """Contribution of the occupation match level 0 (none/unknown) … 4 (same ESCO occupation):
+    a step at level 3 (same ISCO-08 unit group)."""
+    first_missing_certificate: float = -1.3
+    """When at least one required certificate is missing."""
+    further_missing_certificate: float = -0.2
+    """Per further missing required certificate."""
+    hours_fit: float = 0.2
+    """Per unit of hours fit (the gentle part)."""
+    poor_hours_fit: float = 3.0
+    """Per unit of hours fit below ``poor_hours_threshold`` (the steep part)."""
+    poor_hours_threshold: float = 0.6
+    travel_per_km: float = -0.002
+    """Within reach distance barely matters."""
+    beyond_reach: float = -1.4
+    """Per unit of reach ratio above 1 (capped at ``beyond_reach_cap`` units)."""
+    beyond_reach_cap: float = 2.0
     education_shortfall: float = 0.3
     """Per education rank below the vacancy's minimum (applied to ``min(gap, 0)``)."""
-    startkwalificatie: float = 0.5
-    """+half when the candidate has a startkwalificatie, -half when known not to."""
+    no_startkwalificatie: float = -0.2
+    """When the candidate is known to have no startkwalificatie …"""
+    no_startkwalificatie_per_dutch_level: float = -0.35
+    """… and per CEFR level the candidate's Dutch is short of one level above the vacancy's
+    minimum (``max(1 - dutch_gap, 0)``; 0 when the Dutch level is unknown)."""
     dutch_shortfall: float = 0.45
     """Per CEFR level below the vacancy's minimum (applied to ``min(gap, 0)``)."""
-    support_coverage: float = 1.0
+    support_coverage: float = 0.2
+    """Per unit of support coverage (the gentle part)."""
+    poor_support: float = 2.2
+    """Per unit of support coverage below ``poor_support_threshold`` (the steep part)."""
+    poor_support_threshold: float = 0.5
     start_delay_per_30_days: float = -0.15
     start_delay_cap_days: float = 120.0
     permanent_contract: float = 0.35
+    accumulated_gap: float = -0.3
+    """Per serious gap beyond the first (see :meth:`GroundTruth.serious_gaps`)."""
 
     def as_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -382,11 +412,12 @@ class GroundTruth:
     def _positions(index: pd.Index, ids: Iterable[str], kind: str) -> np.ndarray:
         if isinstance(ids, str):
             raise TypeError(f"{kind} ids must be a sequence of ids, not one string")
-        if not isinstance(ids, np.ndarray | pd.Series | pd.Index):
-            ids = list(ids)
-        arr = np.asarray(ids, dtype=object)
+        if isinstance(ids, pd.Series | pd.Index):
+            values = ids.array  # keeps pandas' (Arrow) string dtype: no object conversion
+        else:
+            values = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=object)
         # factorise first: pairs repeat ids, and hashing distinct ids once is cheaper
-        codes, uniques = pd.factorize(arr)
+        codes, uniques = pd.factorize(values)
         upos = index.get_indexer(np.asarray(uniques, dtype=object))
         if (upos < 0).any() or (codes < 0).any():
             bad = [str(u) for u, p in zip(uniques, upos, strict=True) if p < 0][:5]
@@ -458,29 +489,60 @@ class GroundTruth:
 
     def logit_at(self, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
         """The model's logit for row positions ``ci`` and ``vi``."""
-        q = self.quantities_at(ci, vi)
+        return self.logit_of(self.quantities_at(ci, vi))
+
+    def serious_gaps(self, q: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Number of serious gaps of each pair (0-5), each a monotone indicator.
+
+        A required certificate missing; beyond reach; hours fit below
+        ``poor_hours_threshold``; support coverage below ``poor_support_threshold``; fewer
+        than half the required skills while the occupation is not (nearly) the same.
+        """
+        b = self.coefficients
+        occ_same = q["occupation_match_level"] >= 3
+        return (
+            (q["missing_required_certificates"] > 0).astype(int)
+            + (q["reach_ratio"] > 1.0)
+            + (q["hours_fit"] < b.poor_hours_threshold)
+            + (q["support_coverage"] < b.poor_support_threshold)
+            + ((q["required_skill_coverage"] < 0.5) & ~occ_same)
+        )
+
+    def logit_of(self, q: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The model's logit from pair quantities (the output of :meth:`quantities_at`)."""
         b = self.coefficients
         occ = np.asarray(b.occupation_level, dtype=float)
-        # has_startkwalificatie is 1 (SK) / 0 (no SK): shift to +1/2 / -1/2.
-        sk = np.nan_to_num(q["has_startkwalificatie"] - 0.5, nan=0.0)
-        eta = (
+        level = np.asarray(q["occupation_match_level"], dtype=np.int64)
+        req_slope = np.where(level >= 3, b.required_skill_coverage_same_occupation,
+                             b.required_skill_coverage)
+        missing = np.asarray(q["missing_required_certificates"], dtype=float)
+        hours = np.asarray(q["hours_fit"], dtype=float)
+        support = np.asarray(q["support_coverage"], dtype=float)
+        dutch = np.asarray(q["dutch_gap"], dtype=float)
+        no_sk = np.nan_to_num(1.0 - np.asarray(q["has_startkwalificatie"], dtype=float), nan=0.0)
+        dutch_margin_short = np.nan_to_num(np.maximum(1.0 - dutch, 0.0), nan=0.0)
+        return (
             b.intercept
-            + b.required_skill_coverage * (q["required_skill_coverage"] - 1.0)
+            + req_slope * (np.asarray(q["required_skill_coverage"], dtype=float) - 1.0)
             + b.preferred_skill_coverage * (q["preferred_skill_coverage"] - 1.0)
-            + occ[q["occupation_match_level"]]
-            + b.missing_certificate * q["missing_required_certificates"]
-            + b.hours_fit * (q["hours_fit"] - 1.0)
+            + occ[level]
+            + b.first_missing_certificate * (missing > 0)
+            + b.further_missing_certificate * np.maximum(missing - 1.0, 0.0)
+            + b.hours_fit * (hours - 1.0)
+            - b.poor_hours_fit * np.maximum(b.poor_hours_threshold - hours, 0.0)
             + b.travel_per_km * q["travel_km"]
-            + b.beyond_reach * np.clip(q["reach_ratio"] - 1.0, 0.0, 3.0)
+            + b.beyond_reach * np.clip(q["reach_ratio"] - 1.0, 0.0, b.beyond_reach_cap)
             + b.education_shortfall * np.nan_to_num(np.minimum(q["education_gap"], 0.0))
-            + b.startkwalificatie * sk
-            + b.dutch_shortfall * np.nan_to_num(np.minimum(q["dutch_gap"], 0.0))
-            + b.support_coverage * (q["support_coverage"] - 1.0)
+            + no_sk * (b.no_startkwalificatie
+                       + b.no_startkwalificatie_per_dutch_level * dutch_margin_short)
+            + b.dutch_shortfall * np.nan_to_num(np.minimum(dutch, 0.0))
+            + b.support_coverage * (support - 1.0)
+            - b.poor_support * np.maximum(b.poor_support_threshold - support, 0.0)
             + b.start_delay_per_30_days
             * np.minimum(q["start_delay_days"], b.start_delay_cap_days) / 30.0
             + b.permanent_contract * q["permanent_contract"]
+            + b.accumulated_gap * np.maximum(self.serious_gaps(q) - 1, 0)
         )
-        return eta
 
     def probability_at(self, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
         """True durable probability for row positions ``ci`` and ``vi`` (vectorised)."""
@@ -536,3 +598,14 @@ class GroundTruth:
             self.vacancies if vacancies is None else vacancies,
             coefficients=self.coefficients, settings=self.settings,
         )
+
+
+def load_truth(data_dir: str | Path) -> GroundTruth | None:
+    """The ground truth of a folder written by :func:`matching.sample.write_sample`, or ``None``.
+
+    Same as :func:`matching.sample.load_truth` (which does the work): ``None`` when the folder
+    was not generated by this generator version or its files were changed.
+    """
+    from matching.sample import load_truth as _load  # the generator imports this module
+
+    return _load(data_dir)

@@ -49,8 +49,9 @@ LABELS: dict[str, dict[str, str]] = {
         "importance": "Permutatie-belang (daling ROC AUC)",
         "fairness": "Eerlijkheidsaudit",
         "fairness_note": "Beschermde kenmerken worden alleen voor deze audit gebruikt, nooit als "
-                         "modelinvoer. Waarschuwing bij een kalibratiefout boven 0,05 in een "
-                         "groep van minstens 30 plaatsingen; groepen onder 10 tonen alleen n.",
+                         "modelinvoer. Waarschuwing bij een kalibratiefout boven 0,05 én boven "
+                         "twee standaardfouten in een groep van minstens 30 plaatsingen; "
+                         "groepen onder 10 tonen alleen n.",
         "no_warnings": "Geen waarschuwingen.",
         "attribute": "Kenmerk", "group": "Groep", "mean_score": "Gem. score",
         "observed_rate": "Waargenomen duurzaam", "calibration_error": "Kalibratiefout",
@@ -73,7 +74,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fairness": "Fairness audit",
         "fairness_note": "Protected attributes are used for this audit only, never as model "
                          "inputs. Warning when a group of at least 30 placements has a "
-                         "calibration error above 0.05; groups below 10 show n only.",
+                         "calibration error above 0.05 and above two standard errors; groups "
+                         "below 10 show n only.",
         "no_warnings": "No warnings.",
         "attribute": "Attribute", "group": "Group", "mean_score": "Mean score",
         "observed_rate": "Observed durable", "calibration_error": "Calibration error",
@@ -225,8 +227,9 @@ _CARD = {
 ## Beoogd gebruik
 Het model schat voor een kandidaat en een SROI-vacature de kans dat de plaatsing duurzaam is
 (na {horizon} maanden nog in dienst). Accountmanagers en coördinatoren gebruiken de kans om
-shortlists te ordenen en plaatsingen regionaal te verdelen. **Het model doet voorstellen; een
-mens beslist.** De werkgever kiest wie hij aanneemt. Elke score komt met een uitleg.
+shortlists te ordenen en plaatsingen regionaal te verdelen.
+**Het model doet voorstellen; een mens beslist.** De werkgever kiest wie hij aanneemt. Elke
+score komt met een uitleg.
 
 Niet bedoeld voor: het beoordelen, uitsluiten of sanctioneren van personen, of beslissingen
 over uitkeringen.
@@ -263,8 +266,9 @@ Model: {model}. Bibliotheken: {libraries}.
 ## Intended use
 The model estimates, for a candidate and an SROI vacancy, the probability that the placement
 is durable (still employed after {horizon} months). Account managers and coordinators use it to
-order shortlists and to assign placements across the region. **The model proposes; a person
-decides.** The employer chooses whom to hire. Every score comes with an explanation.
+order shortlists and to assign placements across the region.
+**The model proposes; a person decides.** The employer chooses whom to hire. Every score comes
+with an explanation.
 
 Not intended for: assessing, excluding or sanctioning people, or decisions about benefits.
 

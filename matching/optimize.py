@@ -56,8 +56,6 @@ logger = logging.getLogger(__name__)
 
 _DEFAULTS = Settings()
 _INT_LIMIT = 2**62
-_LOG_SEARCH = False
-_EXTRA_PARAMS: dict = {}
 """Headroom below int64 for every integer the solvers add up."""
 
 PAIR_COLUMNS: tuple[str, str, str] = ("candidate_id", "vacancy_id", "weight")
@@ -262,13 +260,16 @@ def prepare_pairs(
             frame = pd.concat([frame, filler[columns]], ignore_index=True)
 
     cand_codes, candidates = pd.factorize(frame["candidate_id"], sort=True)
-    vac_ids = pd.Index(frame["vacancy_id"].unique()).union(cap.index).sort_values()
-    vac_codes = vac_ids.get_indexer(frame["vacancy_id"])
-    order = np.lexsort((vac_codes, cand_codes))
-    cand_codes, vac_codes = cand_codes[order], vac_codes[order]
-    frame = frame.take(order).reset_index(drop=True)
+    vac_raw, vac_seen = pd.factorize(frame["vacancy_id"])
+    vac_ids = pd.Index(vac_seen).union(cap.index).sort_values()
+    vac_codes = vac_ids.get_indexer(vac_seen)[vac_raw]
+    key = cand_codes.astype(np.int64) * max(len(vac_ids), 1) + vac_codes
+    if len(key) > 1 and not (np.diff(key) > 0).all():
+        order = np.argsort(key, kind="stable")
+        key, cand_codes, vac_codes = key[order], cand_codes[order], vac_codes[order]
+        frame = frame.take(order).reset_index(drop=True)
     if len(frame) > 1:
-        dup = (np.diff(cand_codes) == 0) & (np.diff(vac_codes) == 0)
+        dup = np.diff(key) == 0
         if dup.any():
             rows = np.flatnonzero(dup)
             examples = list(frame.loc[rows, ID_COLUMNS].itertuples(index=False, name=None))
@@ -358,6 +359,13 @@ def mcf_status_error(status_name: str) -> SolverError | None:
     return None if message is None else SolverError(f"{message} (status {status_name})")
 
 
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes in ``range(size)`` → (used codes ascending, position of each code among them)."""
+    used = np.zeros(size, dtype=bool)
+    used[codes] = True
+    return np.flatnonzero(used), (np.cumsum(used) - 1)[codes]
+
+
 def _solve_flow(
     prep: PreparedPairs,
     weight_scale: int,
@@ -379,24 +387,19 @@ def _solve_flow(
     """
     weight = prep.weight if weight is None else weight
     chosen = prep.locked.copy()
-    locked_cands = np.unique(prep.cand[prep.locked])
+    cand_locked = np.zeros(len(prep.candidates), dtype=bool)
+    cand_locked[prep.cand[prep.locked]] = True
     remaining = prep.capacity - np.bincount(prep.vac[prep.locked], minlength=len(prep.capacity))
     w_int = _scaled_weights(weight, weight_scale, len(weight) + 1)
-    usable = (
-        (w_int > 0)
-        & (prep.weight > 0)
-        & ~prep.locked
-        & ~np.isin(prep.cand, locked_cands)
-        & (remaining[prep.vac] > 0)
-    )
+    usable = (w_int > 0) & (prep.weight > 0) & ~cand_locked[prep.cand] & (remaining[prep.vac] > 0)
     if employer is not None and employer_cap is not None:
         emp_left = employer_cap - np.bincount(employer[prep.vac[prep.locked]], minlength=employer.max() + 1)
         usable &= emp_left[employer[prep.vac]] > 0
     rows = np.flatnonzero(usable)
     if len(rows) == 0:
         return chosen
-    cand_nodes, cand_local = np.unique(prep.cand[rows], return_inverse=True)
-    vac_nodes, vac_local = np.unique(prep.vac[rows], return_inverse=True)
+    cand_nodes, cand_local = _compact(prep.cand[rows], len(prep.candidates))
+    vac_nodes, vac_local = _compact(prep.vac[rows], len(prep.vacancies))
     n_c, n_v = len(cand_nodes), len(vac_nodes)
     if employer is not None and employer_cap is not None:
         emp_nodes, emp_local = np.unique(employer[vac_nodes], return_inverse=True)
@@ -593,7 +596,7 @@ def _check_sroi_inputs(
         locks = np.bincount(employer[prep.vac[prep.locked]], minlength=len(employer_names))
         over = [f"{employer_names[e]!r} ({n} locked)" for e, n in enumerate(locks) if n > max_per_employer]
         if over:
-            raise DataError(f"locked pairs exceed max_per_employer={max_per_employer} at employer {_examples(over)}")
+            raise DataError(f"locked pairs exceed max_per_employer={max_per_employer} at employer {', '.join(over)}")
     group, shares = None, []
     if min_share:
         if group_of is None:
@@ -629,33 +632,114 @@ def _sroi_objective(prep: PreparedPairs, data: _SroiData, chosen: np.ndarray, sr
     return float(prep.weight[chosen].sum()) + sroi_weight * float(share.sum())
 
 
+def _share_deficit(data: _SroiData, chosen: np.ndarray) -> np.ndarray:
+    """Per ``min_share`` group: ``num · placed − den · placed_in_group`` (> 0 means violated)."""
+    if data.group is None:
+        return np.zeros(0, dtype=np.int64)
+    total = int(chosen.sum())
+    counts = np.bincount(data.group[chosen & (data.group >= 0)], minlength=len(data.shares))
+    return np.array(
+        [share.numerator * total - share.denominator * int(counts[code])
+         for code, (_, share) in enumerate(data.shares)],
+        dtype=np.int64,
+    )
+
+
+def _drop_for_shares(prep: PreparedPairs, data: _SroiData, chosen: np.ndarray) -> np.ndarray:
+    """Unassign the lowest-weight placements outside a short group until the shares hold."""
+    chosen = chosen.copy()
+    for _ in range(int(chosen.sum())):
+        deficit = _share_deficit(data, chosen)
+        if (deficit <= 0).all():
+            break
+        short = int(np.argmax(deficit))
+        drop = np.flatnonzero(chosen & ~prep.locked & (data.group != short))
+        if len(drop) == 0:
+            break
+        chosen[drop[np.lexsort((drop, prep.weight[drop]))[0]]] = False
+    return chosen
+
+
 def _sroi_warm_start(
     prep: PreparedPairs, data: _SroiData, sroi_weight: float, weight_scale: int, employer_cap: int | None,
-    rounds: int = 6,
+    rounds: int = 4, price_rounds: int = 15,
 ) -> np.ndarray:
-    """A good starting assignment by repeated min-cost flow on linearised SROI gains.
+    """A good starting assignment by repeated min-cost flow (deterministic heuristic).
 
-    Each round gives every pair its weight plus the coverage it would add to its project
-    given the other placements of the current best assignment, solves the flow (with the
-    employer caps, not the target-group shares) and keeps the assignment if its true
-    objective is higher. Deterministic; a heuristic only -- CP-SAT proves the rest.
+    1. Target-group shares: raise a bonus on the weights of each short group's pairs until
+       the flow meets every ``min_share`` (Lagrangian style; finally unassign low-weight
+       placements outside short groups if the bonuses do not suffice).
+    2. SROI coverage: each round gives every pair its weight plus the coverage it would add
+       to its project given the other placements of the best assignment so far, solves the
+       flow again (employer caps are exact in the network) and keeps the result if its
+       true objective is higher and the shares still hold.
+    3. Project prices: ``price_rounds`` flows in which each project pays a price per EUR
+       of (capped) value, lowered when the project ends over-covered and raised when it
+       ends under-covered; the best share-feasible assignment seen is kept.
+
+    CP-SAT proves the rest.
     """
     def solve(weight: np.ndarray) -> np.ndarray:
         return _solve_flow(prep, weight_scale, weight=weight, employer=data.employer, employer_cap=employer_cap)
 
-    best = solve(prep.weight)
+    def feasible(chosen: np.ndarray) -> bool:
+        return bool((_share_deficit(data, chosen) <= 0).all())
+
+    def with_bonus(bonus: np.ndarray) -> np.ndarray:
+        return prep.weight + np.where(data.group >= 0, bonus[np.maximum(data.group, 0)], 0.0)
+
+    base = prep.weight
+    best = solve(base)
+    if data.group is not None and not feasible(best):
+        bonus = np.zeros(len(data.shares))
+        step = 0.05 * float(np.abs(prep.weight).max(initial=1.0))
+        for _ in range(12):  # grow the bonus of short groups until the shares hold ...
+            short = _share_deficit(data, best) > 0
+            if not short.any():
+                break
+            bonus[short] += step
+            step *= 1.6
+            best = solve(with_bonus(bonus))
+        if feasible(best):  # ... then shrink all bonuses together as far as they still hold
+            low, high = 0.0, 1.0
+            for _ in range(8):
+                middle = (low + high) / 2
+                trial = solve(with_bonus(middle * bonus))
+                if feasible(trial):
+                    high, best = middle, trial
+                else:
+                    low = middle
+            base = with_bonus(high * bonus)
+        else:
+            best = _drop_for_shares(prep, data, best)
     best_value = _sroi_objective(prep, data, best, sroi_weight)
     has_project = data.project >= 0
     out = np.where(data.outstanding > 0, data.outstanding, np.inf)
+    if sroi_weight <= 0 or not (data.outstanding > 0).any():
+        return best
     for damping in np.linspace(1.0, 0.5, rounds):
         covered = _covered(data, best)
-        base = np.where(has_project, covered[data.project] - data.value * best, 0.0)
-        need = np.where(has_project, out[data.project], np.inf)
-        gain = (np.minimum(base + data.value, need) - np.minimum(base, need)) / need
-        candidate = solve(prep.weight + damping * sroi_weight * np.where(has_project, gain, 0.0))
+        current = np.where(has_project, covered[np.maximum(data.project, 0)] - data.value * best, 0.0)
+        need = np.where(has_project, out[np.maximum(data.project, 0)], np.inf)
+        gain = np.where(has_project, (np.minimum(current + data.value, need) - np.minimum(current, need)) / need, 0.0)
+        candidate = solve(base + damping * sroi_weight * gain)
         value = _sroi_objective(prep, data, candidate, sroi_weight)
-        if value > best_value + 0.5 / weight_scale:
+        if value > best_value + 0.5 / weight_scale and feasible(candidate):
             best, best_value = candidate, value
+    # Price adjustment: each project pays a price per EUR covered (at most its full bonus
+    # per EUR); over-covered projects lower their price, under-covered ones raise it.
+    project = np.maximum(data.project, 0)
+    capped_value = np.where(has_project, np.minimum(data.value, data.outstanding[project]), 0.0)
+    top_price = np.where(data.outstanding > 0, sroi_weight / np.where(data.outstanding > 0, data.outstanding, 1.0), 0.0)
+    price = top_price.copy()
+    for _ in range(price_rounds):
+        candidate = solve(base + price[project] * capped_value)
+        value = _sroi_objective(prep, data, candidate, sroi_weight)
+        if value > best_value + 0.5 / weight_scale and feasible(candidate):
+            best, best_value = candidate, value
+        covered = _covered(data, candidate)
+        over, under = covered > data.outstanding, covered < data.outstanding
+        price = np.where(over, 0.8 * price, np.where(under, np.minimum(1.15 * price, top_price), price))
     return best
 
 
@@ -725,6 +809,8 @@ def solve_sroi_assignment(
     num_workers: int = 2,
     seed: int = 0,
     deterministic: bool = False,
+    gap_limit: float = 0.0,
+    cpsat_params: Mapping[str, Any] | None = None,
     weight_scale: int = _DEFAULTS.weight_scale,
 ) -> AssignmentResult:
     """SROI-aware assignment by CP-SAT: placements plus capped obligation coverage.
@@ -771,6 +857,12 @@ def solve_sroi_assignment(
         Use CP-SAT's interleaved (deterministic) multi-worker search and cap the
         deterministic time at ``time_limit_s``: the same input, seed and workers then give
         the same assignment unless the wall-clock limit strikes first.
+    gap_limit : float, default 0
+        Stop as soon as the relative gap between solution and bound is at most this
+        (CP-SAT ``relative_gap_limit``); e.g. ``0.005`` for "within 0.5 % of optimal".
+    cpsat_params : mapping, optional
+        Extra ``SatParameters`` fields set last, for tuning and diagnosis (e.g.
+        ``{"log_search_progress": True}``); an unknown field is a DataError.
 
     Returns
     -------
@@ -843,10 +935,13 @@ def solve_sroi_assignment(
             members = np.flatnonzero((project_r == p) & (value_eur > 0))
             if len(members):
                 y = builder.new_vars(1, 0, bonus_scale)
-                # out_p · y_p − bonus_scale · Σ value · x ≤ 0
+                # out_p · y_p − bonus_scale · Σ min(value, out_p) · x ≤ 0. Capping each value
+                # at out_p changes no integer solution (y_p ≤ bonus_scale anyway) but
+                # tightens the LP relaxation: no fraction of one big placement covers it all.
+                capped = np.minimum(value_eur[members], out_eur[p])
                 builder.linear(
                     np.concatenate([y, x[members]]),
-                    np.concatenate([[out_eur[p]], -bonus_scale * value_eur[members]]),
+                    np.concatenate([[out_eur[p]], -bonus_scale * capped]),
                     -_INT64_MAX, 0,
                 )
                 cover_vars.append(y)
@@ -855,8 +950,9 @@ def solve_sroi_assignment(
     builder.maximize(np.concatenate([x, cover]), np.concatenate([w_int, np.ones(len(cover), np.int64)]))
 
     warm = _sroi_warm_start(prep, data, sroi_weight, weight_scale, employer_cap)
-    warm_eur = np.bincount(project_r[warm[rows] & (project_r >= 0)], weights=value_eur[warm[rows] & (project_r >= 0)],
-                           minlength=len(data.projects)).astype(np.int64)
+    in_project = warm[rows] & (project_r >= 0)
+    capped_eur = np.minimum(value_eur, out_eur[np.maximum(project_r, 0)])
+    warm_eur = np.bincount(project_r[in_project], weights=capped_eur[in_project], minlength=len(data.projects))
     cover_hint = [min(bonus_scale, bonus_scale * int(warm_eur[p]) // int(out_eur[p])) for p in cover_projects]
     builder.hint(np.concatenate([x, cover]), np.concatenate([warm[rows], cover_hint]).astype(np.int64))
     invalid = builder.model.validate()
@@ -868,29 +964,36 @@ def solve_sroi_assignment(
     params.max_time_in_seconds = max(1.0, float(time_limit_s) - (time.perf_counter() - started))
     params.num_workers = int(num_workers)
     params.random_seed = int(seed)
-    # Presolve of this model is mostly probing and symmetry search that do not pay off on
-    # assignment structure; a single light pass leaves the time to the LP and LNS workers.
-    params.cp_model_probing_level = 0
-    params.symmetry_level = 0
-    params.max_presolve_iterations = 1
+    params.relative_gap_limit = float(gap_limit)
+    # Presolve is off: on 170k pair variables it spends 6-14 s (probing, symmetry, overlap
+    # detection) without tightening the LP bound, and its dual reductions make the warm
+    # start infeasible for the presolved model, so the search would start from scratch.
+    params.cp_model_presolve = False
     if deterministic:
         params.interleave_search = True
         params.max_deterministic_time = float(time_limit_s)
-    params.log_search_progress = _LOG_SEARCH
-    for key, value in _EXTRA_PARAMS.items():
-        setattr(params, key, value)
+    for key, value in (cpsat_params or {}).items():
+        try:
+            setattr(params, key, value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise DataError(f"cpsat_params: {key}={value!r} is not a valid CP-SAT parameter ({exc})") from exc
     status = solver.solve(builder.model)
     status_name = solver.status_name(status)
     error = cpsat_status_error(status_name)
     if error is not None:
         raise error
 
+    if status_name == "OPTIMAL" and solver.best_objective_bound > solver.objective_value:
+        status_name = "FEASIBLE"  # stopped by gap_limit, not proven optimal
     chosen = np.zeros(len(prep.pairs), dtype=bool)
     chosen[rows] = np.asarray(solver.response_proto.solution, dtype=np.int64)[:n] > 0
     objective = _sroi_objective(prep, data, chosen, sroi_weight)
-    if _sroi_objective(prep, data, warm, sroi_weight) > objective and _satisfies_shares(data, warm):
+    if _sroi_objective(prep, data, warm, sroi_weight) > objective and (_share_deficit(data, warm) <= 0).all():
         chosen, objective = warm, _sroi_objective(prep, data, warm, sroi_weight)
-    slack = (n + len(cover)) * 0.5 / weight_scale  # rounding of weights and shares
+    # Rounding: ≤ 0.5 per placed weight, ≤ 1.5 units per project share (floor of y_p and
+    # rounding of sroi_weight · weight_scale); the model rounds EUR to whole euros.
+    max_placed = min(n, len(prep.candidates), int(prep.capacity.sum()))
+    slack = (0.5 * max_placed + 1.5 * len(cover)) / weight_scale
     bound = max(objective, solver.best_objective_bound / weight_scale + slack)
     gap = 0.0 if status_name == "OPTIMAL" else (bound - objective) / max(1.0, abs(objective))
     covered = _covered(data, chosen)
@@ -909,12 +1012,3 @@ def solve_sroi_assignment(
         objective=objective, gap=gap, bound=bound, coverage=coverage,
     )
 
-
-def _satisfies_shares(data: _SroiData, chosen: np.ndarray) -> bool:
-    if data.group is None:
-        return True
-    total = int(chosen.sum())
-    return all(
-        share.denominator * int((chosen & (data.group == code)).sum()) >= share.numerator * total
-        for code, (_, share) in enumerate(data.shares)
-    )

@@ -19,7 +19,7 @@ from matching.i18n import text
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=max(100, Console().width))
+    return Console(highlight=False, soft_wrap=False, width=max(120, Console().width))
 
 
 def _num(value: Any, digits: int = 3) -> str:
@@ -110,41 +110,105 @@ def shortlist_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
                      near: bool = False) -> Table:
+    """One compact row per proposal; the reasons follow below the table."""
     lang = result.lang
     by_vacancy = result.mode == "vacancy"
-    table = Table(title=title, title_justify="left", show_lines=True)
+    table = Table(title=title, title_justify="left", padding=(0, 1), collapse_padding=True)
     table.add_column(text("col_rank", lang), justify="right")
     table.add_column(text("col_candidate" if by_vacancy else "col_vacancy", lang))
     table.add_column(text("col_probability", lang), justify="right")
-    table.add_column(text("col_distance", lang) + " / " + text("col_home", lang))
-    table.add_column(text("col_skills", lang))
+    table.add_column(text("col_distance", lang), justify="right")
+    table.add_column(text("col_home", lang) if by_vacancy else text("col_work", lang))
+    table.add_column(text("col_skills", lang), justify="right")
     table.add_column(text("col_certificates_missing", lang))
-    table.add_column(text("col_hours", lang) + " / " + text("col_support", lang))
-    table.add_column(text("col_target_group", lang) + " / " + text("col_sroi_value", lang))
-    table.add_column(text("col_constraint", lang) if near else text("col_reasons", lang))
+    table.add_column(text("col_hours", lang), justify="right")
+    table.add_column(text("col_support", lang))
+    table.add_column(text("col_sroi_value", lang), justify="right")
+    if near:
+        table.add_column(text("col_constraint", lang))
+    for column in table.columns:
+        column.no_wrap = True
+        column.overflow = "ellipsis"
     for row in rows:
-        ident = row.get("candidate_id") if by_vacancy else f"{row.get('vacancy_id')}\n{row.get('title', '')}"
-        covered = _join(row.get("required_skills_covered"))
-        missing = _join(row.get("required_skills_missing"))
-        skills = f"{text('covered', lang)}: {covered or text('none', lang)}"
-        if missing:
-            skills += f"\n{text('missing', lang)}: {missing}"
-        hours = f"{_num(row.get('candidate_hours'), 0)} / {_num(row.get('vacancy_hours'), 0)} u"
-        needs = _join(row.get("support_needs")) or text("none", lang)
-        offered = _join(row.get("support_offered")) or text("none", lang)
-        support = f"{text('needs', lang)}: {needs}\n{text('offered', lang)}: {offered}"
+        ident = row.get("candidate_id") if by_vacancy else row.get("vacancy_id")
+        covered = row.get("required_skills_covered") or ()
+        missing = row.get("required_skills_missing") or ()
+        total = len(covered) + len(missing)
+        skills = f"{len(covered)}/{total}" if total else "–"
+        needs = row.get("support_needs") or ()
+        unmet = row.get("support_missing") or ()
+        support = "–" if not needs else f"{len(needs) - len(unmet)}/{len(needs)}"
         value = row.get("sroi_value_eur")
-        last = row.get("constraint_text", "") if near else reasons_text(row.get("reasons", {}), "\n")
-        if near:
-            last = f"{last}\n{reasons_text(row.get('reasons', {}), chr(10))}"
-        table.add_row(
+        place = row.get("home_municipality") if by_vacancy else row.get("work_municipality")
+        cells = [
             str(row["rank"]), str(ident), f"{row['probability_pct']:.0f}%",
-            f"{_num(row.get('distance_km'), 1)} km\n{row.get('home_municipality') or ''}",
-            skills, _join(row.get("certificates_missing")) or "–", f"{hours}\n{support}",
-            f"{row.get('target_group', '')}\n€ {value:,.0f}" if value is not None else "",
-            last,
+            _num(row.get("distance_km"), 1), str(place or ""), skills,
+            _join(row.get("certificates_missing")) or "–",
+            f"{_num(row.get('hours_candidate'), 0)}/{_num(row.get('hours_vacancy'), 0)}",
+            support, _eur(value, lang),
+        ]
+        if near:
+            cells.append(str(row.get("constraint_text", "")))
+        table.add_row(*cells)
+    return table
+
+
+def near_miss_detail(row: dict[str, Any], lang: str) -> str:
+    """What exactly fails for a near miss: the missing certificate, the km beyond reach, …"""
+    constraint = row.get("constraint")
+    if constraint == "certificates_held":
+        return _join(row.get("certificates_missing"))
+    if constraint == "within_reach":
+        beyond = (row.get("travel_km") or 0.0) - (row.get("max_travel_km") or 0.0)
+        return text("km_beyond_reach", lang, km=f"{beyond:.0f}")
+    if constraint == "hours_compatible":
+        return f"{_num(row.get('hours_candidate'), 0)}/{_num(row.get('hours_vacancy'), 0)} u"
+    return ""
+
+
+def _near_table(result: Any, rows: list[dict[str, Any]], title: str) -> Table:
+    lang = result.lang
+    by_vacancy = result.mode == "vacancy"
+    table = Table(title=title, title_justify="left", padding=(0, 1), collapse_padding=True)
+    for name, justify in (("col_rank", "right"),
+                          ("col_candidate" if by_vacancy else "col_vacancy", "left"),
+                          ("col_probability", "right"), ("col_distance", "right"),
+                          ("col_home" if by_vacancy else "col_work", "left"),
+                          ("col_constraint", "left"), ("col_detail", "left")):
+        table.add_column(text(name, lang), justify=justify, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(
+            str(row["rank"]), str(row.get("candidate_id") if by_vacancy else row.get("vacancy_id")),
+            f"{row['probability_pct']:.0f}%", _num(row.get("distance_km"), 1),
+            str((row.get("home_municipality") if by_vacancy else row.get("work_municipality")) or ""),
+            str(row.get("constraint_text", "")), near_miss_detail(row, lang),
         )
     return table
+
+
+def _eur(value: Any, lang: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text_value = f"{value:,.0f}"
+    return "€ " + (text_value.replace(",", ".") if lang == "nl" else text_value)
+
+
+def _print_reasons(console: Console, result: Any, rows: list[dict[str, Any]]) -> None:
+    by_vacancy = result.mode == "vacancy"
+    for row in rows:
+        ident = row.get("candidate_id") if by_vacancy else f"{row.get('vacancy_id')} ({row.get('title', '')})"
+        console.print(f"[bold]{row['rank']}. {ident}[/bold]", highlight=False)
+        details = []
+        missing = row.get("required_skills_missing") or ()
+        if missing:
+            details.append(f"{text('missing', result.lang)}: {_join(missing)}")
+        unmet = row.get("support_missing") or ()
+        if unmet:
+            details.append(f"{text('support_not_offered', result.lang)}: {_join(unmet)}")
+        for line in details:
+            console.print(f"   · {line}", highlight=False, markup=False)
+        for line in reasons_text(row.get("reasons", {}), sep="\n").splitlines():
+            console.print(f"   {line}", highlight=False, markup=False)
 
 
 def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
@@ -192,7 +256,10 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     excluded = ", ".join(f"{text('constraint_' + k, lang)} {v}" for k, v in result.excluded.items() if v)
     console.print(f"{considered} {excluded or text('none', lang)}")
     if result.near_misses:
-        console.print(_shortlist_table(result, result.near_misses, text("near_misses", lang), near=True))
+        console.print(_near_table(result, result.near_misses, text("near_misses", lang)))
+    if result.rows:
+        console.print(f"\n[bold]{text('reasons_title', lang)}[/bold]")
+        _print_reasons(console, result, result.rows)
     console.print(f"{text('model_version', lang)}: {result.model_version}. {text('human_decides', lang)}")
 
 

@@ -59,7 +59,7 @@ __all__ = [
     "write_sample",
 ]
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 """Bumped whenever the same seed would give different data."""
 
 TABLE_FILES: tuple[str, ...] = ("candidates", "projects", "vacancies", "placements")
@@ -83,7 +83,7 @@ SECTOR_NL = {
     "production": "productie",
 }
 _SECTOR_BY_CONTRACT = {
-    "works": (0.45, 0.28, 0.15, 0.0, 0.05, 0.0, 0.07),
+    "works": (0.50, 0.32, 0.18, 0.0, 0.0, 0.0, 0.0),
     "services": (0.0, 0.0, 0.18, 0.30, 0.20, 0.17, 0.15),
 }
 """Main sector of a project by contract type (order of :data:`SECTORS`)."""
@@ -1271,8 +1271,8 @@ def generate(
         "durable_rate": round(float(durable[observed].mean()), 4) if observed.any() else None,
         "mean_true_probability": round(float(hist["p"][observed].mean()), 4)
         if observed.any() else None,
-        "oracle_auc": round(_auc(hist["p"][observed], durable[observed]), 4)
-        if observed.any() else None,
+        "oracle_auc": None if not observed.any() or math.isnan(
+            auc := _auc(hist["p"][observed], durable[observed])) else round(auc, 4),
     }
     manifest = {
         "generator": "matching.sample",

@@ -26,6 +26,7 @@ from features.blocking import CONSTRAINTS, candidate_pairs
 from features.pairs import pair_details
 from features.profiles import build_profiles
 from features.spec import FEATURE_NAMES
+from matching import reference
 from matching.config import Settings
 from matching.dataset import Dataset
 from matching.errors import DataError, UnknownIdError
@@ -115,8 +116,10 @@ class Matcher:
         self.model = model
         self.settings = settings or Settings()
         self.profiles = profiles if profiles is not None else build_profiles(dataset, self.settings)
-        self._cand_pos = {cid: i for i, cid in enumerate(self.profiles.candidate_ids)}
-        self._vac_pos = {vid: i for i, vid in enumerate(self.profiles.vacancy_ids)}
+        self._cand_pos = {cid: i for i, cid in enumerate(self.profiles.candidates.ids)}
+        self._vac_pos = {vid: i for i, vid in enumerate(self.profiles.vacancies.ids)}
+        names = reference.municipalities()
+        self._municipality_names = dict(zip(names["gm_code"], names["name"], strict=True))
         self._cands = dataset.candidates.set_index("candidate_id", drop=False)
         self._vacs = dataset.vacancies.set_index("vacancy_id", drop=False)
         self._projects = dataset.projects.set_index("project_id", drop=False)
@@ -132,12 +135,13 @@ class Matcher:
         t0 = time.perf_counter()
         vacancy_id = str(vacancy_id)
         if vacancy_id not in self._vac_pos:
-            raise UnknownIdError("vacancy", vacancy_id, suggest_ids(vacancy_id, self.profiles.vacancy_ids))
+            raise UnknownIdError("vacancy", vacancy_id, suggest_ids(vacancy_id, self.profiles.vacancies.ids))
         status = self._vacs.at[vacancy_id, "status"]
         if status != "open":
             raise DataError(text("vacancy_not_open", lang, id=vacancy_id, status=text(f"status_{status}", lang)))
         vi = self._vac_pos[vacancy_id]
         result = candidate_pairs(self.profiles, self.settings, vacancies=np.array([vi]),
+                                 candidates=self.profiles.candidates.available,
                                  with_features=True, near_misses=True)
         rows, near = self._rank(result, top, rank_by, lang, n_near_misses, mode="vacancy")
         return ShortlistResult(
@@ -155,13 +159,14 @@ class Matcher:
         candidate_id = str(candidate_id)
         if candidate_id not in self._cand_pos:
             raise UnknownIdError("candidate", candidate_id,
-                                 suggest_ids(candidate_id, self.profiles.candidate_ids))
+                                 suggest_ids(candidate_id, self.profiles.candidates.ids))
         status = self._cands.at[candidate_id, "status"]
         if status != "available":
             raise DataError(text("candidate_not_available", lang, id=candidate_id,
                                  status=text(f"status_{status}", lang)))
         ci = self._cand_pos[candidate_id]
         result = candidate_pairs(self.profiles, self.settings, candidates=np.array([ci]),
+                                 vacancies=self.profiles.vacancies.open,
                                  with_features=True, near_misses=True)
         rows, near = self._rank(result, top, rank_by, lang, n_near_misses, mode="candidate")
         return ShortlistResult(
@@ -247,7 +252,10 @@ class Matcher:
                 "probability_pct": round(100 * float(row.score), 1),
                 "expected_value_eur": round(float(row.score) * float(row.sroi_value_eur), 0),
             })
-            record.update({k: _clean(v) for k, v in det.items()})
+            record.update({k: _clean(v) for k, v in det.items()
+                           if k not in ("candidate_id", "vacancy_id")})
+            record["home_municipality"] = self._municipality_names.get(det["home_municipality_code"])
+            record["work_municipality"] = self._municipality_names.get(det["work_municipality_code"])
             if near_miss:
                 record["constraint"] = row.constraint
                 record["constraint_text"] = text(f"constraint_{row.constraint}", lang)

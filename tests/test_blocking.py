@@ -214,3 +214,15 @@ def test_empty_selection(sample_profiles):
     assert result.raw_pairs == 0 and result.kept == 0
     assert list(result.pairs.columns[:4]) == ["candidate_id", "vacancy_id", "cand_idx", "vac_idx"]
     assert "constraint" in result.near_misses.columns
+
+
+def test_block_arrays_match_block_frame(sample_profiles):
+    for block in iter_candidate_pairs(sample_profiles, chunk_pairs=500):
+        assert len(block) == len(block.cand_idx) == len(block.vac_idx) == len(block.pairs)
+        np.testing.assert_array_equal(block.pairs["cand_idx"].to_numpy(), block.cand_idx)
+        np.testing.assert_array_equal(block.pairs[list(FEATURE_NAMES)].to_numpy(),
+                                      block.features)
+        expected = pair_features(sample_profiles, block.cand_idx, block.vac_idx)
+        np.testing.assert_array_equal(block.features, expected)
+    bare = next(iter_candidate_pairs(sample_profiles, with_features=False))
+    assert bare.features is None and "travel_km" not in bare.pairs

@@ -12,6 +12,7 @@ from matching.dataset import Dataset
 from matching.errors import NoTrainingDataError
 from matching.labels import durable_labels
 from matching.metrics import (
+    bootstrap_intervals,
     evaluate,
     expected_calibration_error,
     reliability_curve,
@@ -19,7 +20,12 @@ from matching.metrics import (
 )
 from matching.scoring import score_features
 from matching.synthetic_features import synthetic_feature_frame, true_probability
-from matching.training import time_grouped_split, train_from_frame, train_model
+from matching.training import (
+    rolling_origin_splits,
+    time_grouped_split,
+    train_from_frame,
+    train_model,
+)
 
 SETTINGS = Settings(seed=7)
 
@@ -35,15 +41,19 @@ def global_random_seed(request) -> int:
     return request.param
 
 
-def test_split_has_no_leakage(global_random_seed: int) -> None:
-    frame, _ = synthetic_feature_frame(600, seed=global_random_seed, n_candidates=150)
-    train_idx, test_idx, dropped = time_grouped_split(frame, 0.25)
+@pytest.mark.parametrize("drop", ["test", "train"])
+def test_split_has_no_leakage(global_random_seed: int, drop: str) -> None:
+    frame, _ = synthetic_feature_frame(600, seed=global_random_seed, n_candidates=250)
+    train_idx, test_idx, dropped = time_grouped_split(frame, 0.25, drop=drop)
     train, test = frame.iloc[train_idx], frame.iloc[test_idx]
     assert set(train["candidate_id"]).isdisjoint(test["candidate_id"])
-    assert train["start_date"].max() <= test["start_date"].min()
-    assert dropped > 0  # with 150 candidates some repeat across the cut-off
+    assert train["start_date"].max() < test["start_date"].min()
+    assert dropped > 0  # some candidates have placements on both sides of the cut-off
     assert len(train) + len(test) + dropped == len(frame)
-    assert 0.2 <= len(test) / len(frame) <= 0.35
+    assert len(test) / len(frame) >= 0.1
+    # the test period never starts before the median start date
+    assert test["start_date"].min() >= frame["start_date"].median()
+    assert len(train) >= len(frame) // 2 - dropped
 
 
 def test_train_result_leakage_and_counts(trained) -> None:
@@ -55,6 +65,56 @@ def test_train_result_leakage_and_counts(trained) -> None:
     assert trained.test["start_date"].min() == test_start
     assert {"score", "baseline_score", "oracle_score", "label"} <= set(trained.test.columns)
     assert set(trained.metrics) == {"model", "baseline", "oracle"}
+
+
+@pytest.mark.parametrize("drop", ["test", "train"])
+def test_rolling_origin_splits_have_no_leakage(global_random_seed: int, drop: str) -> None:
+    frame, _ = synthetic_feature_frame(800, seed=global_random_seed, n_candidates=300)
+    folds = rolling_origin_splits(frame, 4, 0.3, drop=drop)
+    assert len(folds) == 4
+    seen_test: set[int] = set()
+    previous_train = 0
+    for train_idx, test_idx, dropped in folds:
+        train, test = frame.iloc[train_idx], frame.iloc[test_idx]
+        assert set(train["candidate_id"]).isdisjoint(test["candidate_id"])
+        assert train["start_date"].max() < test["start_date"].min()
+        assert seen_test.isdisjoint(test_idx.tolist())  # test periods do not overlap
+        seen_test |= set(test_idx.tolist())
+        assert dropped >= 0
+        if drop == "test":
+            assert len(train) > previous_train  # expanding window
+            previous_train = len(train)
+    assert len(seen_test) >= 0.1 * len(frame)
+
+
+def test_rolling_origin_metrics(trained) -> None:
+    cv = trained.cv_metrics
+    assert set(cv) == {"model", "baseline", "oracle"}
+    assert cv["model"]["n"] > trained.metrics["model"]["n"]
+    assert cv["model"]["n"] == sum(f["test"] for f in trained.cv_folds)
+    assert cv["oracle"]["roc_auc"] - cv["model"]["roc_auc"] < 0.05
+    for key in ("ece_ci_low", "ece_ci_high", "auc_gap_ci_low", "auc_gap_ci_high", "ece_floor"):
+        assert key in cv["model"] and key in trained.metrics["model"], key
+    m = trained.metrics["model"]
+    assert m["ece_ci_low"] <= m["ece"] <= m["ece_ci_high"]
+    assert m["auc_gap_ci_low"] <= m["auc_gap_to_reference"] <= m["auc_gap_ci_high"]
+    meta = trained.metadata()
+    assert meta["metrics_cv"] is cv and len(meta["cv_folds"]) == len(trained.cv_folds)
+
+
+def test_bootstrap_intervals_group_and_floor() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0.2, 0.9, 2000)
+    y = (rng.random(2000) < p).astype(float)
+    groups = np.repeat(np.arange(500), 4)
+    ci = bootstrap_intervals(y, p, groups, p, n_boot=200, seed=1)
+    assert ci["auc_gap_to_reference"] == 0.0
+    assert ci["auc_gap_ci_low"] == ci["auc_gap_ci_high"] == 0.0
+    assert ci["ece_ci_low"] < ci["ece_ci_high"]
+    # calibrated scores: the ECE is within the calibrated floor's spread
+    assert expected_calibration_error(y, p) <= ci["ece_floor_q95"]
+    # a shifted score is flagged
+    assert expected_calibration_error(y, np.clip(p + 0.1, 0, 1)) > ci["ece_floor_q95"]
 
 
 def test_model_quality_on_synthetic_truth(trained) -> None:

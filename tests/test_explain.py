@@ -1,0 +1,112 @@
+"""Explanations: occlusion factors, counterfactuals, both languages, batch speed."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from features.spec import FEATURE_NAMES
+from matching.config import Settings
+from matching.explain import Explanation, explain_pairs, reference_values
+from matching.registry import LoadedModel
+from matching.scoring import score_features
+from matching.synthetic_features import synthetic_feature_frame
+from matching.texts import factor_text, format_value
+from matching.training import train_from_frame
+
+
+@pytest.fixture(scope="module")
+def model() -> LoadedModel:
+    frame, _ = synthetic_feature_frame(1200, seed=9)
+    result = train_from_frame(frame, Settings(seed=1), model_params={"max_iter": 60})
+    return LoadedModel(pipeline=result.pipeline, metadata=result.metadata(), version="test")
+
+
+@pytest.fixture(scope="module")
+def rows():
+    frame, _ = synthetic_feature_frame(300, seed=10)
+    return frame[list(FEATURE_NAMES)].reset_index(drop=True)
+
+
+def test_explanations_present_and_consistent(model, rows) -> None:
+    out = explain_pairs(model, rows.head(40))
+    assert len(out) == 40 and all(isinstance(e, Explanation) for e in out)
+    np.testing.assert_allclose([e.score for e in out], score_features(model, rows.head(40)))
+    assert sum(len(e.factors_for) + len(e.factors_against) for e in out) > 40
+    for e in out:
+        assert len(e.factors_for) <= 3 and len(e.factors_against) <= 3
+        assert all(f.delta > 0 for f in e.factors_for)
+        assert all(f.delta < 0 for f in e.factors_against)
+        d = e.to_dict()
+        assert set(d) == {"score", "lang", "factors_for", "factors_against", "counterfactuals"}
+
+
+def test_dutch_and_english(model, rows) -> None:
+    nl = explain_pairs(model, rows.head(30), lang="nl")
+    en = explain_pairs(model, rows.head(30), lang="en")
+    nl_text = " ".join(f.text for e in nl for f in [*e.factors_for, *e.factors_against])
+    en_text = " ".join(f.text for e in en for f in [*e.factors_for, *e.factors_against])
+    assert "kans" in nl_text and ("verhoogt" in nl_text or "verlaagt" in nl_text)
+    assert "procentpunt" in nl_text
+    assert "chance" in en_text and ("raises" in en_text or "lowers" in en_text)
+    assert "kans" not in en_text
+    with pytest.raises(ValueError, match="lang"):
+        explain_pairs(model, rows.head(2), lang="fr")
+
+
+def test_counterfactuals(model, rows) -> None:
+    pair = rows.head(1).copy()
+    pair["missing_required_certificates"] = 1.0
+    pair["support_coverage"] = 0.5
+    pair["dutch_gap"] = -1.0
+    pair["start_delay_days"] = 30.0
+    (e,) = explain_pairs(model, pair, lang="nl")
+    features = {c.feature for c in e.counterfactuals}
+    assert features == {"missing_required_certificates", "support_coverage", "dutch_gap",
+                        "start_delay_days"}
+    cert = next(c for c in e.counterfactuals if c.feature == "missing_required_certificates")
+    assert cert.text.startswith("Met het ontbrekende certificaat: ")
+    assert "→" in cert.text
+    assert cert.new_score >= e.score - 1e-12  # monotone: obtaining it never lowers the chance
+    (en,) = explain_pairs(model, pair, lang="en")
+    assert any("missing certificate" in c.text for c in en.counterfactuals)
+    assert any("employer offers" in c.text for c in en.counterfactuals)
+
+    none_needed = rows.head(1).copy()
+    none_needed[["missing_required_certificates", "start_delay_days"]] = 0.0
+    none_needed["support_coverage"] = 1.0
+    none_needed["dutch_gap"] = 2.0
+    (e2,) = explain_pairs(model, none_needed)
+    assert e2.counterfactuals == []
+
+
+def test_reference_from_metadata_and_missing_values(model, rows) -> None:
+    ref = model.metadata["reference"]
+    assert set(ref) == set(FEATURE_NAMES)
+    assert ref["within_reach"] in (0.0, 1.0)
+    pair = rows.head(1).copy()
+    pair["dutch_gap"] = np.nan
+    (e,) = explain_pairs(model, pair, reference=reference_values(rows))
+    assert e.score == pytest.approx(score_features(model, pair)[0])
+    with pytest.raises(ValueError, match="reference"):
+        explain_pairs(model.pipeline, pair)
+
+
+def test_batch_is_fast(model, rows) -> None:
+    explain_pairs(model, rows.head(10))  # warm up
+    start = time.perf_counter()
+    out = explain_pairs(model, rows)
+    assert len(out) == 300
+    assert time.perf_counter() - start < 2.0  # target < 1 s; slack for loaded CI machines
+
+
+def test_texts() -> None:
+    assert factor_text("travel_km", 34.0, -0.08) == \
+        "Reisafstand 34 km verlaagt de kans (−8 procentpunt)"
+    assert factor_text("required_skill_coverage", 1.0, 0.12, "en") == \
+        "Required skills 100% raises the chance (+12 percentage points)"
+    assert format_value("sroi_value_eur", 12500.0) == "€ 12.500"
+    assert format_value("reach_ratio", 1.25, "nl") == "1,2× het bereik"
+    assert format_value("has_startkwalificatie", float("nan")) == "onbekend"

@@ -25,6 +25,7 @@ to an ISCO-08 group label. A vacancy without ``occupation`` is resolved from its
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -672,6 +673,7 @@ def build_profiles(
     *,
     vocabularies: Vocabularies | None = None,
     gazetteer: Gazetteer | None = None,
+    term_cache: str | os.PathLike[str] | None = None,
 ) -> Profiles:
     """Normalise every candidate and vacancy of ``dataset`` once.
 
@@ -685,6 +687,9 @@ def build_profiles(
         Default :meth:`Vocabularies.from_reference` with ``settings.fuzzy_cutoff``.
     gazetteer : Gazetteer, optional
         Default: the shipped PC4 and municipality tables.
+    term_cache : path, optional
+        JSON file of earlier term resolutions (:mod:`features.term_cache`): loaded before and
+        updated after encoding, so a second run skips fuzzy matching of known terms.
 
     Returns
     -------
@@ -699,7 +704,15 @@ def build_profiles(
     >>> list(p.report().columns)
     ['source', 'term', 'count']
     """
-    return encode_profiles(
+    if term_cache is None and settings is not None and settings.term_cache:
+        term_cache = settings.term_cache
+    if term_cache is not None:
+        from features.term_cache import load_term_cache, save_term_cache
+
+        cutoff = (settings or Settings()).fuzzy_cutoff
+        vocabularies = vocabularies or Vocabularies.from_reference(cutoff=cutoff)
+        known = load_term_cache(vocabularies, term_cache)
+    profiles = encode_profiles(
         dataset.candidates,
         dataset.vacancies,
         dataset.projects,
@@ -708,6 +721,14 @@ def build_profiles(
         vocabularies=vocabularies,
         gazetteer=gazetteer,
     )
+    if term_cache is not None:
+        from features.term_cache import KINDS, memo_of
+
+        total = sum(len(memo_of(getattr(vocabularies, kind))) for kind in KINDS)
+        if total != known:
+            save_term_cache(vocabularies, term_cache)
+    return profiles
+
 
 
 def encode_profiles(

@@ -278,6 +278,11 @@ def _spinner(label: str):
         yield
 
 
+def _term_cache(models_dir: str) -> str:
+    """Term-resolution cache beside the model registry (free-text terms only)."""
+    return str(Path(models_dir) / ".cache" / "terms.json")
+
+
 def _model_for(dataset, settings, models_dir: str):
     from matching.registry import Registry
     from matching.scoring import ensure_model
@@ -320,7 +325,8 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
     from matching.registry import Registry
     from matching.training import train_model
 
-    settings = state.settings(horizon_months=horizon_months, lang=lang)
+    settings = state.settings(horizon_months=horizon_months, lang=lang,
+                              term_cache=_term_cache(models_dir))
     dataset = load_data(data, valuation, skip_invalid, rejects).dataset
     truth = load_truth(data) if Path(data).is_dir() else None
     with _spinner("training"):
@@ -337,6 +343,7 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
         "previous_active": previous,
         "counts": result.counts,
         "metrics": result.metrics,
+        "metrics_cv": result.cv_metrics,
         "comparison_with_active": comparison,
         "fairness_warnings": list(result.fairness.warnings),
         "report": str(Path(models_dir) / version / "report.html"),
@@ -447,7 +454,7 @@ def shortlist(state: State, data: str, valuation: str | None, skip_invalid: bool
         raise click.UsageError("give exactly one of --vacancy ID or --candidate ID")
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE")
-    settings = state.settings(lang=lang)
+    settings = state.settings(lang=lang, term_cache=_term_cache(models_dir))
     dataset = load_data(data, valuation, skip_invalid, rejects).dataset
     model = _model_for(dataset, settings, models_dir)
     matcher = Matcher(dataset, model, settings)
@@ -519,7 +526,8 @@ def assign(state: State, data: str, valuation: str | None, skip_invalid: bool,
     from matching.assign_outputs import write_outputs
     from matching.render import render_assign_summary, render_dry_run
 
-    settings = state.settings(lang=lang, min_score=min_score)
+    settings = state.settings(lang=lang, min_score=min_score,
+                              term_cache=_term_cache(models_dir))
     result = load_data(data, valuation, skip_invalid, rejects,
                        default_rejects=str(Path(out) / "rejects"))
     dataset = result.dataset

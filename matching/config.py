@@ -73,6 +73,9 @@ class Settings:
     chunk_pairs: int = 4_000_000
     """Raw pairs processed at once in blocking and feature computation (bounds memory)."""
     n_jobs: int = 1
+    term_cache: str = ""
+    """JSON file caching free-text term resolutions between runs (empty: no cache). The CLI
+    sets it to ``<models>/.cache/terms.json``."""
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

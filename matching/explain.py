@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from features.spec import FEATURE_INDEX, FEATURE_NAMES
-from matching.scoring import as_pipeline, to_feature_frame
+from matching.scoring import as_pipeline, limited_threads, to_feature_frame
 from matching.texts import counterfactual_text, factor_text
 
 __all__ = ["Counterfactual", "Explanation", "Factor", "explain_pairs", "reference_values"]
@@ -185,7 +185,9 @@ def explain_pairs(
     blocks = [base, occluded]
     if cf_rows:
         blocks.append(np.vstack(cf_rows))
-    proba = pipeline.predict_proba(pd.DataFrame(np.vstack(blocks), columns=list(FEATURE_NAMES)))[:, 1]
+    with limited_threads(1):  # small batches: OpenMP start-up would dominate
+        proba = pipeline.predict_proba(
+            pd.DataFrame(np.vstack(blocks), columns=list(FEATURE_NAMES)))[:, 1]
     score = proba[:n]
     deltas = score[:, None] - proba[n:n + n * p].reshape(n, p)
     cf_scores = proba[n + n * p:]

@@ -59,6 +59,12 @@ LABELS: dict[str, dict[str, str]] = {
         "perfect": "Perfect gekalibreerd", "score": "Score", "count": "Aantal plaatsingen",
         "durable": "duurzaam", "not_durable": "niet duurzaam",
         "importance_axis": "Daling ROC AUC",
+        "metrics_cv": "Kwaliteit over voortschrijdende tijdsvensters",
+        "metrics_cv_note": "Gepoolde voorspellingen van modellen die telkens alleen op eerdere "
+                           "plaatsingen zijn getraind en op de volgende periode getoetst; een "
+                           "grotere steekproef dan de ene testperiode, dus een betrouwbaardere "
+                           "kalibratiemaat. ece_floor: de ECE die een perfect gekalibreerd model "
+                           "bij deze omvang gemiddeld zou halen.",
     },
     "en": {
         "title": "Durable-placement scoring model report",
@@ -83,6 +89,11 @@ LABELS: dict[str, dict[str, str]] = {
         "perfect": "Perfectly calibrated", "score": "Score", "count": "Placements",
         "durable": "durable", "not_durable": "not durable",
         "importance_axis": "Drop in ROC AUC",
+        "metrics_cv": "Quality over rolling time windows",
+        "metrics_cv_note": "Pooled predictions of models each trained only on earlier placements "
+                           "and tested on the next period: a larger sample than the single test "
+                           "period, so a more reliable calibration measure. ece_floor: the ECE a "
+                           "perfectly calibrated model would show on average at this size.",
     },
 }
 
@@ -213,6 +224,9 @@ def write_report(
         horizon=result.params.get("horizon_months"), counts=result.counts,
         scorers=list(result.metrics), metrics=result.metrics,
         metric_names=[m for m in _METRICS if m in result.metrics["model"]],
+        cv_metrics=getattr(result, "cv_metrics", None) or {},
+        cv_metric_names=[m for m in (*_METRICS, "ece_floor", "ece_floor_q95")
+                         if m in (getattr(result, "cv_metrics", None) or {}).get("model", {})],
         fairness=result.fairness.table.to_dict(orient="records"),
         warnings=result.fairness.warnings, fmt=_fmt,
     )

@@ -951,7 +951,7 @@ def solve_sroi_assignment(
 
     warm = _sroi_warm_start(prep, data, sroi_weight, weight_scale, employer_cap)
     in_project = warm[rows] & (project_r >= 0)
-    capped_eur = np.minimum(value_eur, out_eur[np.maximum(project_r, 0)])
+    capped_eur = np.minimum(value_eur, out_eur[np.maximum(project_r, 0)]) if len(out_eur) else value_eur
     warm_eur = np.bincount(project_r[in_project], weights=capped_eur[in_project], minlength=len(data.projects))
     cover_hint = [min(bonus_scale, bonus_scale * int(warm_eur[p]) // int(out_eur[p])) for p in cover_projects]
     builder.hint(np.concatenate([x, cover]), np.concatenate([warm[rows], cover_hint]).astype(np.int64))

@@ -31,20 +31,27 @@ def _num(value: Any, digits: int = 3) -> str:
 
 
 # ----------------------------------------------------------------------------- training
-def render_training(payload: dict[str, Any], lang: str) -> None:
-    console = _console()
-    metrics = payload["metrics"]
-    table = Table(title=f"Model {payload['version']} — held-out test split", title_justify="left")
+def _metrics_table(metrics: dict[str, Any], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
     table.add_column("metric")
     scorers = [s for s in ("model", "baseline", "oracle") if s in metrics]
     for scorer in scorers:
         table.add_column(scorer, justify="right")
-    names = ["roc_auc", "average_precision", "brier", "ece", "precision_at_k", "ndcg_at_k",
-             "base_rate", "mean_score", "n"]
+    names = ["roc_auc", "average_precision", "brier", "ece", "ece_floor", "precision_at_k",
+             "ndcg_at_k", "base_rate", "mean_score", "n"]
     for name in names:
         if any(name in metrics[s] for s in scorers):
             table.add_row(name, *(_num(metrics[s].get(name)) for s in scorers))
-    console.print(table)
+    return table
+
+
+def render_training(payload: dict[str, Any], lang: str) -> None:
+    console = _console()
+    console.print(_metrics_table(payload["metrics"],
+                                 f"Model {payload['version']} — held-out latest period"))
+    if payload.get("metrics_cv"):
+        console.print(_metrics_table(payload["metrics_cv"],
+                                     "Rolling-origin evaluation (pooled out-of-period predictions)"))
     counts = payload["counts"]
     console.print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     comparison = payload.get("comparison_with_active")

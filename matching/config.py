@@ -72,7 +72,8 @@ class Settings:
     lang: str = "nl"
     chunk_pairs: int = 4_000_000
     """Raw pairs processed at once in blocking and feature computation (bounds memory)."""
-    n_jobs: int = 1
+    n_jobs: int = -1
+    """Workers for batch scoring (joblib threads; -1 = all cores). Training is single-threaded."""
     term_cache: str = ""
     """JSON file caching free-text term resolutions between runs (empty: no cache). The CLI
     sets it to ``<models>/.cache/terms.json``."""

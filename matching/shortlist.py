@@ -205,23 +205,23 @@ class Matcher:
 
     def _rank(self, result: Any, top: int, rank_by: RankBy, lang: str, n_near: int,
               mode: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        pairs = result.pairs
+        """Score every admissible pair, keep the best ``top``; the same for near misses.
+
+        ``rank_by="value"`` multiplies by the ``sroi_value_eur`` feature, the placement's value
+        without the age bonus, so that age never drives the ranking.
+        """
         rows: list[dict[str, Any]] = []
+        pairs = result.pairs
         if len(pairs):
-            pairs = pairs.assign(score=self._score(pairs))
-            details = pair_details(self.profiles, pairs["cand_idx"].to_numpy(), pairs["vac_idx"].to_numpy())
-            pairs = pairs.assign(sroi_value_eur=details["sroi_value_eur"].to_numpy())
-            best = self._order(pairs, rank_by, mode).head(top)
+            best = self._order(pairs.assign(score=self._score(pairs)), rank_by, mode).head(top)
             rows = self._rows(best, lang, mode)
         near_rows: list[dict[str, Any]] = []
         near = result.near_misses
         if near is not None and len(near) and n_near > 0:
             near = near[~near["constraint"].isin(NOT_NEAR_MISS)]
             if len(near):
-                near = near.assign(score=self._score(near))
-                details = pair_details(self.profiles, near["cand_idx"].to_numpy(), near["vac_idx"].to_numpy())
-                near = near.assign(sroi_value_eur=details["sroi_value_eur"].to_numpy())
-                best_near = self._order(near, rank_by, mode).head(n_near)
+                best_near = self._order(near.assign(score=self._score(near)), rank_by,
+                                        mode).head(n_near)
                 near_rows = self._rows(best_near, lang, mode, near_miss=True)
         return rows, near_rows
 
@@ -250,10 +250,10 @@ class Matcher:
             record.update({
                 "score": round(float(row.score), 4),
                 "probability_pct": round(100 * float(row.score), 1),
-                "expected_value_eur": round(float(row.score) * float(row.sroi_value_eur), 0),
             })
             record.update({k: _clean(v) for k, v in det.items()
                            if k not in ("candidate_id", "vacancy_id")})
+            record["expected_value_eur"] = round(float(row.score) * float(det["sroi_value_eur"]), 0)
             record["home_municipality"] = self._municipality_names.get(det["home_municipality_code"])
             record["work_municipality"] = self._municipality_names.get(det["work_municipality_code"])
             if near_miss:

@@ -48,8 +48,9 @@ The recipe, step by step:
    test), so the newest outcomes inform the model that is used. The metrics are therefore a
    slightly pessimistic estimate for the registered artifact.
 
-Gradient-boosting fits run with one OpenMP thread per fit; ``settings.n_jobs`` parallelises the
-calibration folds instead (predictable on a shared machine).
+Training is single-threaded (one OpenMP thread, calibration folds in sequence): on a small
+shared machine thread contention made parallel fits slower, and the result is the same either
+way. ``settings.n_jobs`` parallelises batch scoring only.
 """
 
 from __future__ import annotations
@@ -409,7 +410,7 @@ def _rolling_origin(
                 or len(np.unique(groups)) < CV_FOLDS):
             continue
         X_train, X_test = train.loc[:, list(FEATURE_NAMES)], test.loc[:, list(FEATURE_NAMES)]
-        model = _fit_model(build_model(settings.seed, calibration, settings.n_jobs,
+        model = _fit_model(build_model(settings.seed, calibration, 1,
                                        model_params), X_train, y_train, groups)
         baseline = _fit_baseline(X_train, y_train)
         part = test.loc[:, ["candidate_id", "vacancy_id", "start_date", "label"]].copy()
@@ -498,7 +499,7 @@ def train_from_frame(
 
     t = time.perf_counter()
     eval_pipeline = _fit_model(
-        build_model(settings.seed, calibration, settings.n_jobs, model_params),
+        build_model(settings.seed, calibration, 1, model_params),
         X_train, y_train, groups_train,
     )
     eval_baseline = _fit_baseline(X_train, y_train)
@@ -540,7 +541,7 @@ def train_from_frame(
     t = time.perf_counter()
     X_all, y_all = labelled.loc[:, list(FEATURE_NAMES)], labelled["label"].to_numpy()
     pipeline = _fit_model(
-        build_model(settings.seed, calibration, settings.n_jobs, model_params),
+        build_model(settings.seed, calibration, 1, model_params),
         X_all, y_all, labelled["candidate_id"].astype(str).to_numpy(),
     )
     baseline = _fit_baseline(X_all, y_all)

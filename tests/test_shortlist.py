@@ -1,0 +1,350 @@
+"""Ranked, explained shortlists (matching.shortlist): order, constraints, near misses, JSON.
+
+The expected rankings are recomputed here from the blocking result and the model's scores
+(``score_features``), sorted independently of :class:`Matcher`'s own ordering code.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import replace_rows
+
+from features.blocking import CONSTRAINTS, candidate_pairs
+from features.pairs import pair_details
+from features.spec import FEATURE_NAMES
+from matching import reference
+from matching.errors import DataError, UnknownIdError
+from matching.i18n import text
+from matching.scoring import score_features
+from matching.shortlist import Matcher
+
+NOT_NEAR_MISS = {"candidate_available", "vacancy_open"}
+
+
+@pytest.fixture(scope="module")
+def matcher(dataset, model, settings) -> Matcher:
+    return Matcher(dataset, model, settings)
+
+
+def _vacancy_pool(matcher: Matcher, vacancy_id: str):
+    """Blocking result and scored kept pairs for one vacancy, over the available candidates."""
+    result = candidate_pairs(matcher.profiles, matcher.settings, vacancies=[vacancy_id],
+                             candidates=matcher.profiles.candidates.available,
+                             with_features=True, near_misses=True)
+    pairs = result.pairs
+    scores = score_features(matcher.model, pairs[list(FEATURE_NAMES)]) if len(pairs) else np.zeros(0)
+    details = pair_details(matcher.profiles, pairs["cand_idx"].to_numpy(), pairs["vac_idx"].to_numpy())
+    pool = pd.DataFrame({"candidate_id": pairs["candidate_id"].to_numpy(),
+                         "vacancy_id": pairs["vacancy_id"].to_numpy(),
+                         "score": scores,
+                         "value": scores * details["sroi_value_eur"].to_numpy(dtype=float)})
+    return result, pool
+
+
+def _candidate_pool(matcher: Matcher, candidate_id: str) -> pd.DataFrame:
+    result = candidate_pairs(matcher.profiles, matcher.settings, candidates=[candidate_id],
+                             vacancies=matcher.profiles.vacancies.open, with_features=True)
+    pairs = result.pairs
+    return pd.DataFrame({"vacancy_id": pairs["vacancy_id"].to_numpy(),
+                         "score": score_features(matcher.model, pairs[list(FEATURE_NAMES)])})
+
+
+def _top(pool: pd.DataFrame, key: str, id_col: str, k: int) -> list[str]:
+    """Top-k ids by ``key`` descending, ties by id ascending (Python's sort, not pandas')."""
+    records = sorted(zip(pool[key].tolist(), pool[id_col].tolist(), strict=True),
+                     key=lambda kv: (-kv[0], kv[1]))
+    return [ident for _, ident in records[:k]]
+
+
+@pytest.fixture(scope="module")
+def busy_vacancies(matcher, open_vacancy_ids) -> list[str]:
+    """Open vacancies with more eligible candidates than a shortlist of 10 shows."""
+    busy = [v for v in open_vacancy_ids if len(_vacancy_pool(matcher, v)[1]) > 12]
+    assert len(busy) >= 5, "the session sample should have several busy vacancies"
+    return busy[:6]
+
+
+# --------------------------------------------------------------------------- ranking
+def test_shortlist_is_top_k_by_model_score_with_ties_by_id(matcher, busy_vacancies) -> None:
+    saw_tie = False
+    for vacancy_id in busy_vacancies:
+        _, pool = _vacancy_pool(matcher, vacancy_id)
+        result = matcher.for_vacancy(vacancy_id, top=10)
+        got = [row["candidate_id"] for row in result.rows]
+        assert got == _top(pool, "score", "candidate_id", 10), vacancy_id
+        exact = pool.set_index("candidate_id")["score"]
+        for row in result.rows:
+            assert row["score"] == pytest.approx(exact[row["candidate_id"]], abs=5e-5)
+        top_scores = exact.loc[got].to_numpy()
+        saw_tie |= bool((np.diff(top_scores) == 0).any())
+    # Isotonic calibration makes equal scores common: the tie rule must have been exercised.
+    assert saw_tie
+
+
+def test_shortlist_ranks_are_consecutive_and_top_is_respected(matcher, busy_vacancies) -> None:
+    vacancy_id = busy_vacancies[0]
+    _, pool = _vacancy_pool(matcher, vacancy_id)
+    for top in (1, 3, len(pool) + 5):
+        rows = matcher.for_vacancy(vacancy_id, top=top).rows
+        assert len(rows) == min(top, len(pool))
+        assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+
+
+def test_rank_by_value_orders_by_probability_times_sroi_value(matcher, busy_vacancies) -> None:
+    differs = False
+    for vacancy_id in busy_vacancies:
+        _, pool = _vacancy_pool(matcher, vacancy_id)
+        by_value = matcher.for_vacancy(vacancy_id, top=10, rank_by="value")
+        got = [row["candidate_id"] for row in by_value.rows]
+        assert got == _top(pool, "value", "candidate_id", 10), vacancy_id
+        assert by_value.to_dict()["rank_by"] == "value"
+        for row in by_value.rows:
+            assert row["expected_value_eur"] == pytest.approx(
+                row["score"] * row["sroi_value_eur"], abs=0.5 + 1e-4 * row["sroi_value_eur"])
+        by_probability = [r["candidate_id"] for r in matcher.for_vacancy(vacancy_id, top=10).rows]
+        differs |= got != by_probability
+    assert differs, "ranking by value should change at least one shortlist"
+
+
+def test_candidate_mode_is_top_k_vacancies_with_ties_by_id(matcher, available_candidate_ids) -> None:
+    checked = 0
+    for candidate_id in available_candidate_ids:
+        pool = _candidate_pool(matcher, candidate_id)
+        if len(pool) < 6:
+            continue
+        result = matcher.for_candidate(candidate_id, top=5)
+        assert [r["vacancy_id"] for r in result.rows] == _top(pool, "score", "vacancy_id", 5)
+        assert result.considered == len(matcher.dataset.open_vacancies)
+        checked += 1
+        if checked == 3:
+            break
+    assert checked == 3
+
+
+# --------------------------------------------------------------------------- constraints
+def _far_postcode() -> tuple[str, str]:
+    """The southernmost Dutch PC4 (South Limburg): far beyond any reach from the north."""
+    pc = reference.postcodes().sort_values(["lat", "pc4"]).iloc[0]
+    return str(pc["pc4"]), str(pc["gm_code"])
+
+
+@pytest.fixture(scope="module")
+def certificate_case(matcher, open_vacancy_ids):
+    """An open vacancy that requires a certificate, with at least four eligible candidates."""
+    for vacancy_id in open_vacancy_ids:
+        result, pool = _vacancy_pool(matcher, vacancy_id)
+        if result.removed["certificates_held"] > 0 and len(pool) >= 4:
+            ranked = _top(pool, "score", "candidate_id", len(pool))
+            return vacancy_id, result, ranked
+    pytest.fail("no open vacancy with a required certificate and four eligible candidates")
+
+
+@pytest.fixture(scope="module")
+def broken(certificate_case, dataset, model, settings):
+    """Four eligible candidates of the vacancy, each broken in one or two ways."""
+    vacancy_id, base, ranked = certificate_case
+    no_cert, far, both, placed = ranked[:4]
+    pc4, gm = _far_postcode()
+    changed = replace_rows(dataset, "candidates", "candidate_id", {
+        no_cert: {"certificates": ()},
+        far: {"postcode": pc4, "municipality_code": gm},
+        both: {"certificates": (), "postcode": pc4, "municipality_code": gm},
+        placed: {"status": "placed"},
+    })
+    shortlisted = Matcher(changed, model, settings)
+    result = shortlisted.for_vacancy(vacancy_id, top=500, n_near_misses=100)
+    names = {"no_cert": no_cert, "far": far, "both": both, "placed": placed}
+    return base, shortlisted, result, names
+
+
+def test_broken_candidates_leave_the_shortlist(certificate_case, broken) -> None:
+    _, _, result, names = broken
+    listed = {row["candidate_id"] for row in result.rows}
+    assert listed.isdisjoint(names.values())
+    # … and the rest of the former pool is still there (top=500 shows everyone).
+    assert listed == set(certificate_case[2]) - set(names.values())
+
+
+def test_one_failing_constraint_makes_a_near_miss_of_that_constraint(broken) -> None:
+    _, _, result, names = broken
+    near = {row["candidate_id"]: row for row in result.near_misses}
+    assert near[names["no_cert"]]["constraint"] == "certificates_held"
+    assert near[names["no_cert"]]["certificates_missing"]
+    assert near[names["far"]]["constraint"] == "within_reach"
+    assert near[names["far"]]["travel_km"] > near[names["far"]]["max_travel_km"]
+    assert near[names["far"]]["constraint_text"] == text("constraint_within_reach", result.lang)
+
+
+def test_two_failing_constraints_or_unavailable_is_no_near_miss(broken) -> None:
+    _, _, result, names = broken
+    near = {row["candidate_id"] for row in result.near_misses}
+    assert names["both"] not in near
+    assert names["placed"] not in near
+    assert all(row["constraint"] not in NOT_NEAR_MISS for row in result.near_misses)
+
+
+def test_excluded_counts_follow_the_first_failing_constraint(broken) -> None:
+    base, _, result, _ = broken
+    before = {name: int(base.removed[name]) for name in CONSTRAINTS}
+    # the placed candidate is no longer considered at all (only available people are)
+    assert result.considered == base.raw_pairs - 1
+    assert result.excluded["certificates_held"] == before["certificates_held"] + 2  # no_cert, both
+    assert result.excluded["within_reach"] == before["within_reach"] + 1  # far
+    for name in ("target_group_eligible", "available_in_time", "hours_compatible"):
+        assert result.excluded[name] == before[name]
+
+
+def test_considered_equals_pool_plus_excluded(broken, matcher, busy_vacancies) -> None:
+    base, shortlisted, result, _ = broken
+    vacancy_id = result.subject_id
+    recomputed, pool = _vacancy_pool(shortlisted, vacancy_id)
+    assert result.considered == len(pool) + sum(result.excluded.values())
+    assert len(result.rows) == len(pool)  # top=500 shows the whole pool
+    for vacancy_id in busy_vacancies:
+        res = matcher.for_vacancy(vacancy_id)
+        _, pool = _vacancy_pool(matcher, vacancy_id)
+        assert res.considered == len(matcher.dataset.available_candidates)
+        assert res.considered == len(pool) + sum(res.excluded.values())
+
+
+def test_near_misses_are_the_best_excluded_by_score(matcher, certificate_case) -> None:
+    vacancy_id, base, _ = certificate_case
+    result = matcher.for_vacancy(vacancy_id, n_near_misses=5)
+    near = base.near_misses[~base.near_misses["constraint"].isin(NOT_NEAR_MISS)]
+    scores = score_features(matcher.model, near[list(FEATURE_NAMES)])
+    expected = _top(pd.DataFrame({"candidate_id": near["candidate_id"].to_numpy(), "score": scores}),
+                    "score", "candidate_id", 5)
+    assert [row["candidate_id"] for row in result.near_misses] == expected
+    assert [row["rank"] for row in result.near_misses] == list(range(1, len(expected) + 1))
+    assert matcher.for_vacancy(vacancy_id, n_near_misses=0).near_misses == []
+
+
+def test_municipality_code_is_never_a_filter(dataset, model, settings, matcher, busy_vacancies,
+                                             available_candidate_ids) -> None:
+    """Moving everyone's municipality_code (postcode unchanged) changes no shortlist."""
+    cand = dataset.candidates
+    assert cand["postcode"].notna().all()
+    changes = {cid: {"municipality_code": "GM0363"}  # Amsterdam, far outside the region
+               for cid in cand.loc[cand["status"] == "available", "candidate_id"]}
+    moved = Matcher(replace_rows(dataset, "candidates", "candidate_id", changes), model, settings)
+    for vacancy_id in busy_vacancies[:3]:
+        assert moved.for_vacancy(vacancy_id, n_near_misses=10).to_dict() == \
+            matcher.for_vacancy(vacancy_id, n_near_misses=10).to_dict()
+    candidate_id = available_candidate_ids[0]
+    assert moved.for_candidate(candidate_id).to_dict() == matcher.for_candidate(candidate_id).to_dict()
+
+
+# --------------------------------------------------------------------------- JSON shape
+def test_vacancy_json_shape(matcher, certificate_case) -> None:
+    vacancy_id = certificate_case[0]
+    payload = matcher.for_vacancy(vacancy_id, top=5).to_dict()
+    body = json.dumps(payload, allow_nan=False)  # no NaN / inf anywhere
+    assert json.loads(body) == payload
+    assert payload["vacancy_id"] == vacancy_id
+    assert payload["model_version"] == matcher.model.version
+    assert isinstance(payload["considered"], int) and payload["considered"] > 0
+    assert list(payload["excluded"]) == list(CONSTRAINTS)
+    assert all(isinstance(v, int) and v >= 0 for v in payload["excluded"].values())
+    assert payload["shortlist"], "the chosen vacancy has eligible candidates"
+    for row in payload["shortlist"]:
+        assert {"rank", "candidate_id", "score", "distance_km", "reasons"} <= set(row)
+        assert 0.0 <= row["score"] <= 1.0
+        assert row["distance_km"] >= 0
+    assert payload["near_misses"]
+    for row in payload["near_misses"]:
+        assert {"rank", "candidate_id", "score", "constraint", "constraint_text", "reasons"} <= set(row)
+
+
+def test_candidate_json_shape(matcher, available_candidate_ids) -> None:
+    candidate_id = available_candidate_ids[0]
+    payload = matcher.for_candidate(candidate_id, top=5).to_dict()
+    json.dumps(payload, allow_nan=False)
+    assert payload["candidate_id"] == candidate_id
+    assert "vacancy_id" not in payload
+    assert list(payload["excluded"]) == list(CONSTRAINTS)
+    for row in payload["shortlist"] + payload["near_misses"]:
+        assert {"rank", "vacancy_id", "score", "distance_km", "reasons"} <= set(row)
+        assert row["vacancy_id"] in set(matcher.dataset.open_vacancies["vacancy_id"])
+
+
+# --------------------------------------------------------------------------- explanations
+@pytest.mark.parametrize(("lang", "words", "foreign"), [
+    ("nl", ("verhoogt de kans", "verlaagt de kans"), "the chance"),
+    ("en", ("raises the chance", "lowers the chance"), "de kans"),
+])
+def test_reasons_in_both_languages(matcher, busy_vacancies, lang, words, foreign) -> None:
+    vacancy_id = busy_vacancies[0]
+    result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
+    n_factors = 0
+    for row in result.rows + result.near_misses:
+        reasons = row["reasons"]
+        assert set(reasons) >= {"factors_for", "factors_against", "counterfactuals"}
+        assert reasons["lang"] == lang
+        assert reasons["score"] == pytest.approx(row["score"], abs=5e-5)
+        for factor in reasons["factors_for"] + reasons["factors_against"]:
+            assert any(w in factor["text"] for w in words), factor["text"]
+            assert foreign not in factor["text"]
+            n_factors += 1
+        for factor in reasons["factors_for"]:
+            assert factor["delta"] > 0
+        for factor in reasons["factors_against"]:
+            assert factor["delta"] < 0
+    assert n_factors >= len(result.rows), "most rows should carry at least one reason"
+    for row in result.near_misses:
+        assert row["constraint_text"] == text(f"constraint_{row['constraint']}", lang)
+    # the language changes the words, never the ranking
+    other = matcher.for_vacancy(vacancy_id, top=10, lang="en" if lang == "nl" else "nl")
+    assert [r["candidate_id"] for r in other.rows] == [r["candidate_id"] for r in result.rows]
+
+
+# --------------------------------------------------------------------------- errors
+def test_unknown_vacancy_id_suggests_close_ids(matcher, open_vacancy_ids) -> None:
+    real = open_vacancy_ids[0]  # e.g. V000001
+    typo = real[0] + real[2:]  # one zero dropped: V00001
+    with pytest.raises(UnknownIdError) as info:
+        matcher.for_vacancy(typo)
+    err = info.value
+    assert err.kind == "vacancy" and err.value == typo
+    assert real in err.suggestions
+    known = set(matcher.dataset.vacancies["vacancy_id"])
+    assert set(err.suggestions) <= known
+    assert "did you mean" in str(err)
+
+
+def test_unknown_candidate_id_suggests_close_ids(matcher, available_candidate_ids) -> None:
+    real = available_candidate_ids[0]
+    with pytest.raises(UnknownIdError) as info:
+        matcher.for_candidate(real + "9")
+    assert real in info.value.suggestions
+
+
+@pytest.mark.parametrize("status", ["filled", "closed"])
+def test_closed_or_filled_vacancy_is_refused_with_its_status(matcher, dataset, status) -> None:
+    vacancy_id = sorted(dataset.vacancies.loc[dataset.vacancies["status"] == status, "vacancy_id"])[0]
+    with pytest.raises(DataError) as info:
+        matcher.for_vacancy(vacancy_id, lang="en")
+    assert not isinstance(info.value, UnknownIdError)
+    assert vacancy_id in str(info.value)
+    assert f"is {status}" in str(info.value)
+    with pytest.raises(DataError, match=text(f"status_{status}", "nl")):
+        matcher.for_vacancy(vacancy_id, lang="nl")
+
+
+def test_unavailable_candidate_is_refused(matcher, dataset) -> None:
+    candidate_id = sorted(dataset.candidates.loc[dataset.candidates["status"] == "placed",
+                                                 "candidate_id"])[0]
+    with pytest.raises(DataError, match="placed"):
+        matcher.for_candidate(candidate_id, lang="en")
+
+
+# --------------------------------------------------------------------------- determinism
+def test_same_request_gives_the_same_shortlist(matcher, dataset, model, settings,
+                                               busy_vacancies) -> None:
+    vacancy_id = busy_vacancies[1]
+    first = matcher.for_vacancy(vacancy_id, rank_by="value").to_dict()
+    assert matcher.for_vacancy(vacancy_id, rank_by="value").to_dict() == first
+    assert Matcher(dataset, model, settings).for_vacancy(vacancy_id, rank_by="value").to_dict() == first

@@ -9,7 +9,7 @@ import pytest
 
 from features.spec import FEATURE_NAMES
 from matching.config import Settings
-from matching.explain import Explanation, explain_pairs, reference_values
+from matching.explain import MIN_CF_GAIN, Explanation, explain_pairs, reference_values
 from matching.registry import LoadedModel
 from matching.scoring import score_features
 from matching.synthetic_features import synthetic_feature_frame
@@ -64,15 +64,18 @@ def test_counterfactuals(model, rows) -> None:
     pair["start_delay_days"] = 30.0
     (e,) = explain_pairs(model, pair, lang="nl")
     features = {c.feature for c in e.counterfactuals}
-    assert features == {"missing_required_certificates", "support_coverage", "dutch_gap",
+    # Only what-ifs that raise the chance by at least MIN_CF_GAIN are shown.
+    assert features <= {"missing_required_certificates", "support_coverage", "dutch_gap",
                         "start_delay_days"}
+    assert "missing_required_certificates" in features
+    assert all(c.new_score - e.score >= MIN_CF_GAIN for c in e.counterfactuals)
     cert = next(c for c in e.counterfactuals if c.feature == "missing_required_certificates")
     assert cert.text.startswith("Met het ontbrekende certificaat: ")
     assert "→" in cert.text
     assert cert.new_score >= e.score - 1e-12  # monotone: obtaining it never lowers the chance
     (en,) = explain_pairs(model, pair, lang="en")
     assert any("missing certificate" in c.text for c in en.counterfactuals)
-    assert any("employer offers" in c.text for c in en.counterfactuals)
+    assert all("→" in c.text for c in en.counterfactuals)
 
     none_needed = rows.head(1).copy()
     none_needed[["missing_required_certificates", "start_delay_days"]] = 0.0

@@ -214,5 +214,12 @@ def explain_pairs(
             if len(side) < top:
                 name = FEATURE_NAMES[j]
                 side.append(Factor(name, factor_text(name, base[i, j], d, lang), d))
+        if not pros and not cons:  # every effect is tiny: still name the largest one
+            known = [j for j in order if not np.isnan(base[i, j]) and deltas[i, j] != 0]
+            if known:
+                j = known[0]
+                d = float(deltas[i, j])
+                (pros if d > 0 else cons).append(
+                    Factor(FEATURE_NAMES[j], factor_text(FEATURE_NAMES[j], base[i, j], d, lang), d))
         out.append(Explanation(float(score[i]), pros, cons, cfs[i], lang))
     return out

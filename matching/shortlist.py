@@ -253,7 +253,8 @@ class Matcher:
             })
             record.update({k: _clean(v) for k, v in det.items()
                            if k not in ("candidate_id", "vacancy_id")})
-            record["expected_value_eur"] = round(float(row.score) * float(det["sroi_value_eur"]), 0)
+            # The ranking value: probability x the age-free building-block value (the feature).
+            record["expected_value_eur"] = round(float(row.score) * float(row.sroi_value_eur), 0)
             record["home_municipality"] = self._municipality_names.get(det["home_municipality_code"])
             record["work_municipality"] = self._municipality_names.get(det["work_municipality_code"])
             if near_miss:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from matching.config import Settings
@@ -44,8 +43,10 @@ def replace_rows(dataset: Dataset, table: str, key: str,
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings()
+def settings(tmp_path_factory) -> Settings:
+    """Default settings plus a term-resolution cache (as the CLI uses), so that the many
+    profiles built from the session dataset and its variants resolve free text only once."""
+    return Settings(term_cache=str(tmp_path_factory.mktemp("cache") / "terms.json"))
 
 
 @pytest.fixture(scope="session")
@@ -91,12 +92,3 @@ def open_vacancy_ids(dataset: Dataset) -> list[str]:
 @pytest.fixture(scope="session")
 def available_candidate_ids(dataset: Dataset) -> list[str]:
     return sorted(dataset.available_candidates["candidate_id"])
-
-
-def frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    """Frame equality that treats NaN == NaN (for comparing two runs)."""
-    try:
-        pd.testing.assert_frame_equal(a, b)
-    except AssertionError:
-        return False
-    return True

@@ -198,7 +198,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
     t0 = time.perf_counter()
 
     with progress("profiles"):
-        profiles = build_profiles(dataset, settings)
+        profiles = build_profiles(dataset.active(), settings)
     timings["profiles"] = time.perf_counter() - t0
 
     t = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,3 +35,12 @@ class Dataset:
     @property
     def open_vacancies(self) -> pd.DataFrame:
         return self.vacancies[self.vacancies["status"] == "open"]
+
+    def active(self) -> Dataset:
+        """The same dataset with only available candidates and open vacancies.
+
+        Shortlists and assignments need nothing else; profiles of the smaller pool build
+        faster. Placements stay as they are (they reference the full tables).
+        """
+        return dataclasses.replace(self, candidates=self.available_candidates,
+                                   vacancies=self.open_vacancies)

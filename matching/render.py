@@ -300,7 +300,7 @@ def render_dry_run(dataset: Any, settings: Any, locked: Any, forbidden: Any) -> 
     from features.blocking import candidate_pairs
     from features.profiles import build_profiles
 
-    profiles = build_profiles(dataset, settings)
+    profiles = build_profiles(dataset.active(), settings)
     result = candidate_pairs(profiles, settings, with_features=False)
     n_cand = int((dataset.candidates["status"] == "available").sum())
     open_vac = dataset.vacancies[dataset.vacancies["status"] == "open"]

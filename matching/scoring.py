@@ -13,6 +13,7 @@ chunk-level parallelism with joblib scales more predictably.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["as_pipeline", "ensure_model", "limited_threads", "score_features", "to_feature_frame"]
 
 log = logging.getLogger(__name__)
+
+SMALL_BATCH = 2_000
+"""Batches smaller than this are scored on one thread (thread start-up would dominate)."""
 
 
 @contextmanager
@@ -99,11 +103,13 @@ def score_features(
     if n == 0:
         return np.empty(0, dtype=float)
     start = time.perf_counter()
-    if n <= chunk or n_jobs == 1:
-        with limited_threads(n_jobs):
+    workers = (os.cpu_count() or 1) if n_jobs < 0 else max(int(n_jobs), 1)
+    if n <= chunk or workers == 1:
+        # One call; OpenMP threads only pay off beyond a few thousand rows.
+        with limited_threads(workers if n >= SMALL_BATCH else 1):
             out = pipeline.predict_proba(pd.DataFrame(arr, columns=list(FEATURE_NAMES)))[:, 1]
     else:
-        parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        parts = Parallel(n_jobs=workers, prefer="threads")(
             delayed(_predict)(pipeline, arr[i:i + chunk]) for i in range(0, n, chunk)
         )
         out = np.concatenate(parts)

@@ -115,7 +115,8 @@ class Matcher:
         self.dataset = dataset
         self.model = model
         self.settings = settings or Settings()
-        self.profiles = profiles if profiles is not None else build_profiles(dataset, self.settings)
+        self.profiles = (profiles if profiles is not None
+                         else build_profiles(dataset.active(), self.settings))
         self._cand_pos = {cid: i for i, cid in enumerate(self.profiles.candidates.ids)}
         self._vac_pos = {vid: i for i, vid in enumerate(self.profiles.vacancies.ids)}
         names = reference.municipalities()
@@ -134,8 +135,8 @@ class Matcher:
         """The best candidates for one open vacancy, with reasons and near misses."""
         t0 = time.perf_counter()
         vacancy_id = str(vacancy_id)
-        if vacancy_id not in self._vac_pos:
-            raise UnknownIdError("vacancy", vacancy_id, suggest_ids(vacancy_id, self.profiles.vacancies.ids))
+        if vacancy_id not in self._vacs.index:
+            raise UnknownIdError("vacancy", vacancy_id, suggest_ids(vacancy_id, self._vacs.index))
         status = self._vacs.at[vacancy_id, "status"]
         if status != "open":
             raise DataError(text("vacancy_not_open", lang, id=vacancy_id, status=text(f"status_{status}", lang)))
@@ -157,9 +158,9 @@ class Matcher:
         """The best open vacancies for one available candidate, with reasons and near misses."""
         t0 = time.perf_counter()
         candidate_id = str(candidate_id)
-        if candidate_id not in self._cand_pos:
+        if candidate_id not in self._cands.index:
             raise UnknownIdError("candidate", candidate_id,
-                                 suggest_ids(candidate_id, self.profiles.candidates.ids))
+                                 suggest_ids(candidate_id, self._cands.index))
         status = self._cands.at[candidate_id, "status"]
         if status != "available":
             raise DataError(text("candidate_not_available", lang, id=candidate_id,
@@ -207,32 +208,34 @@ class Matcher:
               mode: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Score every admissible pair, keep the best ``top``; the same for near misses.
 
+        Admissible pairs and near misses are scored in one model call and the chosen rows are
+        explained in one call (the per-call overhead of the tree ensemble dominates here).
         ``rank_by="value"`` multiplies by the ``sroi_value_eur`` feature, the placement's value
         without the age bonus, so that age never drives the ranking.
         """
-        rows: list[dict[str, Any]] = []
         pairs = result.pairs
-        if len(pairs):
-            best = self._order(pairs.assign(score=self._score(pairs)), rank_by, mode).head(top)
-            rows = self._rows(best, lang, mode)
-        near_rows: list[dict[str, Any]] = []
         near = result.near_misses
-        if near is not None and len(near) and n_near > 0:
-            near = near[~near["constraint"].isin(NOT_NEAR_MISS)]
-            if len(near):
-                best_near = self._order(near.assign(score=self._score(near)), rank_by,
-                                        mode).head(n_near)
-                near_rows = self._rows(best_near, lang, mode, near_miss=True)
+        if near is None or n_near <= 0:
+            near = pairs.iloc[:0].assign(constraint=pd.Series(dtype=object))
+        near = near[~near["constraint"].isin(NOT_NEAR_MISS)]
+        scores = self._score(pd.concat([pairs[list(FEATURE_NAMES)], near[list(FEATURE_NAMES)]],
+                                       ignore_index=True))
+        best = self._order(pairs.assign(score=scores[:len(pairs)]), rank_by, mode).head(top)
+        best_near = self._order(near.assign(score=scores[len(pairs):]), rank_by,
+                                mode).head(n_near)
+        chosen = pd.concat([best, best_near], ignore_index=True)
+        explanations = explain_pairs(self.model, chosen[list(FEATURE_NAMES)], lang=lang, top=3)
+        rows = self._rows(best, explanations[:len(best)], lang, mode)
+        near_rows = self._rows(best_near, explanations[len(best):], lang, mode, near_miss=True)
         return rows, near_rows
 
-    def _rows(self, frame: pd.DataFrame, lang: str, mode: str,
+    def _rows(self, frame: pd.DataFrame, explanations: list[Any], lang: str, mode: str,
               near_miss: bool = False) -> list[dict[str, Any]]:
+        if frame.empty:
+            return []
         ci = frame["cand_idx"].to_numpy()
         vi = frame["vac_idx"].to_numpy()
         details = pair_details(self.profiles, ci, vi).reset_index(drop=True)
-        explanations = explain_pairs(
-            self.model, frame[list(FEATURE_NAMES)].reset_index(drop=True), lang=lang, top=3
-        )
         out: list[dict[str, Any]] = []
         for rank, (row, det, expl) in enumerate(
             zip(frame.itertuples(index=False), details.to_dict("records"), explanations, strict=True),

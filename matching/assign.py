@@ -260,10 +260,10 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
     # Baselines on the same pairs.
     t = time.perf_counter()
     weights = pairs.set_index(["candidate_id", "vacancy_id"])["weight"]
-    local_pairs = pairs[(pairs["home_gm"] == pairs["work_gm"]) |
-                        pairs.set_index(["candidate_id", "vacancy_id"]).index.isin(
-                            pd.MultiIndex.from_frame(locked[["candidate_id", "vacancy_id"]]))
-                        if len(locked) else pairs["home_gm"] == pairs["work_gm"]]
+    is_local = (pairs["home_gm"] == pairs["work_gm"]).to_numpy(copy=True)
+    if len(locked):  # agreed matches hold in every scenario
+        is_local |= weights.index.isin(pd.MultiIndex.from_frame(locked[["candidate_id", "vacancy_id"]]))
+    local_pairs = pairs[is_local]
     with progress("baselines"):
         baselines = {
             "optimal": result,

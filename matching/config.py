@@ -46,6 +46,10 @@ class Settings:
     availability_grace_days: int = 31
     """A candidate available up to this many days after the vacancy's start still fits."""
 
+    near_miss_reach_ratio: float = 1.5
+    """A pair beyond reach counts as a near miss only up to this multiple of the reach (5 km
+    too far is worth arranging transport for; 80 km is not)."""
+
     # Vocabulary resolution
     fuzzy_cutoff: float = 88.0
     """rapidfuzz score (0-100) a free-text term needs to resolve to a vocabulary entry."""

@@ -217,7 +217,9 @@ class Matcher:
         near = result.near_misses
         if near is None or n_near <= 0:
             near = pairs.iloc[:0].assign(constraint=pd.Series(dtype=object))
-        near = near[~near["constraint"].isin(NOT_NEAR_MISS)]
+        near = near[~near["constraint"].isin(NOT_NEAR_MISS)
+                    & ~((near["constraint"] == "within_reach")
+                        & (near["reach_ratio"] > self.settings.near_miss_reach_ratio))]
         scores = self._score(pd.concat([pairs[list(FEATURE_NAMES)], near[list(FEATURE_NAMES)]],
                                        ignore_index=True))
         best = self._order(pairs.assign(score=scores[:len(pairs)]), rank_by, mode).head(top)

@@ -179,10 +179,24 @@ def broken(certificate_case, dataset, model, settings):
         both: {"certificates": (), "postcode": pc4, "municipality_code": gm},
         placed: {"status": "placed"},
     })
-    shortlisted = Matcher(changed, model, settings)
+    # Any distance beyond reach counts as a near miss here (the default limit is tested below).
+    shortlisted = Matcher(changed, model, settings.replace(near_miss_reach_ratio=float("inf")))
     result = shortlisted.for_vacancy(vacancy_id, top=500, n_near_misses=10_000)  # show all
     names = {"no_cert": no_cert, "far": far, "both": both, "placed": placed}
     return base, shortlisted, result, names
+
+
+def test_far_beyond_reach_is_no_near_miss(certificate_case, broken, settings) -> None:
+    """South Limburg is hundreds of km from the north: not 'near', whatever else fits."""
+    vacancy_id = certificate_case[0]
+    _, shortlisted, _, names = broken
+    strict = Matcher(shortlisted.dataset, shortlisted.model, settings)
+    result = strict.for_vacancy(vacancy_id, top=500, n_near_misses=10_000)
+    near = {row["candidate_id"]: row for row in result.near_misses}
+    assert names["far"] not in near
+    assert names["no_cert"] in near
+    assert all(row["travel_km"] <= settings.near_miss_reach_ratio * max(row["max_travel_km"], 1.0)
+               for row in result.near_misses if row["constraint"] == "within_reach")
 
 
 def test_broken_candidates_leave_the_shortlist(certificate_case, broken) -> None:

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
 import matching.optimize as optimize
+import matching.sroi_optimize as sroi_optimize
 from matching.baselines import greedy_assignment, sequential_assignment
 from matching.errors import DataError, SolverError
 from matching.optimize import (
@@ -380,7 +381,7 @@ def test_every_unusable_cpsat_status_raises_solver_error(monkeypatch: pytest.Mon
         def solve(self, model: Any, solution_callback: Any = None) -> Any:
             return getattr(cp_model, status)
 
-    monkeypatch.setattr(optimize.cp_model, "CpSolver", FakeSolver)
+    monkeypatch.setattr(sroi_optimize.cp_model, "CpSolver", FakeSolver)
     pairs = make_pairs([("a", "x", 0.9)], sroi_value=[1000.0])
     with pytest.raises(SolverError, match=status):
         solve_sroi_assignment(pairs, {"x": 1}, project_of={"x": "p"}, outstanding={"p": 1000})

@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-
 _TEMPLATE_DIR = Path(__file__).with_name("templates")
 _TEMPLATE = "assign_report.html"
 _DPI = 110

@@ -39,7 +39,7 @@ from matching.optimize import AssignmentResult, solve_assignment, solve_sroi_ass
 from matching.render import reasons_text
 from matching.schema import Problem
 from matching.scoring import score_features
-from matching.valuation import placement_value, project_obligations
+from matching.valuation import project_obligations
 
 log = logging.getLogger(__name__)
 
@@ -212,17 +212,13 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
 
     locked = locked if locked is not None else pd.DataFrame(columns=["candidate_id", "vacancy_id"])
     forbidden = forbidden if forbidden is not None else pd.DataFrame(columns=["candidate_id", "vacancy_id"])
-    _check_locks(locked, forbidden, open_vac, candidates)
+    check_locks(dataset, locked, forbidden)
 
     # Pairs given to the solver: above threshold, not forbidden, plus every locked pair.
-    eligible = scored[scored["weight"] >= min_score]
-    if len(forbidden):
-        fkeys = pd.MultiIndex.from_frame(forbidden[["candidate_id", "vacancy_id"]])
-        eligible = eligible[~pd.MultiIndex.from_frame(eligible[["candidate_id", "vacancy_id"]]).isin(fkeys)]
+    eligible = _without(scored[scored["weight"] >= min_score], forbidden)
     if len(locked):
-        lkeys = pd.MultiIndex.from_frame(locked[["candidate_id", "vacancy_id"]])
-        eligible = eligible[~pd.MultiIndex.from_frame(eligible[["candidate_id", "vacancy_id"]]).isin(lkeys)]
-        eligible = pd.concat([eligible, _locked_rows(profiles, model, locked)], ignore_index=True)
+        eligible = pd.concat([_without(eligible, locked), _locked_rows(profiles, model, locked)],
+                             ignore_index=True)
     pairs = eligible.sort_values(["candidate_id", "vacancy_id"], kind="mergesort").reset_index(drop=True)
     codes = np.asarray(profiles.municipality_codes, dtype=object)
     pairs["home_gm"] = codes[profiles.candidates.municipality[pairs["cand_idx"].to_numpy()]]
@@ -239,6 +235,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
             result = solve_assignment(solver_pairs, capacity, locked=lock_arg,
                                       weight_scale=settings.weight_scale)
         elif options.objective == "durable+sroi":
+            _check_shares(options.min_share, dataset)
             obligations = project_obligations(dataset.projects, settings).set_index("project_id")
             result = solve_sroi_assignment(
                 pairs[["candidate_id", "vacancy_id", "weight", "sroi_value_eur"]].rename(
@@ -280,8 +277,10 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
         chosen = result.assignments[["candidate_id", "vacancy_id"]].merge(
             pairs, on=["candidate_id", "vacancy_id"], how="left")
         assignments = _assignment_table(chosen, profiles, model, dataset, options, settings)
-        unfilled = _unfilled(open_vac, capacity, chosen, scored, min_score, options.lang)
-        unassigned = _unassigned(dataset, chosen, scored, min_score, options.lang)
+        # Reasons and alternatives only from pairs that were allowed (never a forbidden one).
+        allowed = _without(scored, forbidden)
+        unfilled = _unfilled(open_vac, capacity, chosen, allowed, min_score, options.lang)
+        unassigned = _unassigned(dataset, chosen, allowed, min_score, options.lang)
         coverage = _coverage(dataset, assignments, settings)
         flows = _flows(assignments)
     timings["outputs"] = time.perf_counter() - t
@@ -325,6 +324,48 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
     return AssignmentRun(summary=summary, assignments=assignments,
                          pairs=pairs.drop(columns=["cand_idx", "vac_idx"]), unfilled=unfilled,
                          unassigned=unassigned, coverage=coverage, flows=flows, baselines=baselines)
+
+
+def _check_shares(min_share: Mapping[str, float] | None, dataset: Dataset) -> None:
+    """Every --min-share group must be a known target group (else nobody could be assigned)."""
+    if not min_share:
+        return
+    known = set(reference.target_groups()["code"]) | set(dataset.valuation["target_group"])
+    unknown = sorted(g for g in min_share if g not in known)
+    if unknown:
+        raise DataError(f"--min-share: unknown target group(s) {', '.join(map(repr, unknown))}; "
+                        f"known: {', '.join(sorted(known))}")
+
+
+def _without(pairs: pd.DataFrame, drop: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` without the (candidate_id, vacancy_id) pairs listed in ``drop``."""
+    if drop is None or len(drop) == 0 or len(pairs) == 0:
+        return pairs
+    keys = pd.MultiIndex.from_frame(drop[["candidate_id", "vacancy_id"]])
+    return pairs[~pd.MultiIndex.from_frame(pairs[["candidate_id", "vacancy_id"]]).isin(keys)]
+
+
+def check_locks(dataset: Dataset, locked: pd.DataFrame | None,
+                forbidden: pd.DataFrame | None) -> None:
+    """Refuse locked pairs that cannot hold (also used by ``assign --dry-run``).
+
+    A locked vacancy must be open, a locked candidate available, a pair not both locked and
+    forbidden, a candidate locked once, and a vacancy's locks within its positions.
+    """
+    locked = locked if locked is not None else pd.DataFrame(columns=["candidate_id", "vacancy_id"])
+    forbidden = forbidden if forbidden is not None else pd.DataFrame(columns=["candidate_id", "vacancy_id"])
+    vacancies = dataset.vacancies.set_index("vacancy_id", drop=False)
+    open_vac = vacancies[vacancies["status"] == "open"]
+    _check_locks(locked, forbidden, open_vac, dataset.candidates.set_index("candidate_id", drop=False))
+    twice = locked["candidate_id"][locked["candidate_id"].duplicated()].unique()
+    problems = [f"candidate {c} is locked to more than one vacancy" for c in twice]
+    per_vacancy = locked.groupby("vacancy_id").size()
+    positions = open_vac["positions"].fillna(1).astype(int)
+    for vid, n in per_vacancy.items():
+        if vid in positions.index and n > positions[vid]:
+            problems.append(f"vacancy {vid} has {n} locked pairs but {positions[vid]} position(s)")
+    if problems:
+        raise DataError("; ".join(problems))
 
 
 def _check_locks(locked: pd.DataFrame, forbidden: pd.DataFrame, open_vac: pd.DataFrame,
@@ -426,24 +467,18 @@ def _unassigned(dataset: Dataset, chosen: pd.DataFrame, scored: pd.DataFrame, mi
 
 
 def _coverage(dataset: Dataset, assignments: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Obligation coverage per project before and after, with the full official valuation."""
+    """Obligation coverage per project before and after.
+
+    The assigned value of a project is the sum of the ``sroi_value_eur`` of its rows in
+    ``assignments`` (the official valuation from :func:`features.pairs.pair_details`, bonuses
+    included), so the coverage table always adds up to the assignment list.
+    """
     projects = dataset.projects.set_index("project_id")
     obligations = project_obligations(dataset.projects, settings).set_index("project_id")
     value = pd.Series(0.0, index=projects.index)
     if len(assignments):
-        cand = dataset.candidates.set_index("candidate_id").loc[assignments["candidate_id"]]
-        vac = dataset.vacancies.set_index("vacancy_id").loc[assignments["vacancy_id"]]
-        ref_year = pd.Timestamp(dataset.vacancies["start_date"].max()).year \
-            if dataset.vacancies["start_date"].notna().any() else pd.Timestamp.now().year
-        official = placement_value(
-            dataset.valuation, cand["target_group"].to_numpy(), cand["benefit_months"].to_numpy(),
-            np.minimum(cand["hours_per_week"].to_numpy(), vac["hours_per_week"].to_numpy()),
-            vac["contract_months"].to_numpy(), birth_year=cand["birth_year"].to_numpy(),
-            reference_year=ref_year, permanent=vac["permanent"].fillna(False).to_numpy(dtype=bool),
-            settings=settings,
-        )
-        value = value.add(pd.Series(official, index=assignments["project_id"].to_numpy())
-                          .groupby(level=0).sum(), fill_value=0.0)
+        per_project = assignments.groupby("project_id")["sroi_value_eur"].sum()
+        value = value.add(per_project, fill_value=0.0)
     frame = pd.DataFrame({
         "project_id": projects.index.astype(str),
         "name": projects["name"].to_numpy(),

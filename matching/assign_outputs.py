@@ -20,6 +20,9 @@ with a fixed precision so that two runs on the same input give the same bytes.
 from __future__ import annotations
 
 import json
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,29 @@ import pandas as pd
 from matching.assign import AssignmentRun
 from matching.assign_report import render_assignment_report
 
+_FIXED_TIME = datetime(2000, 1, 1)
+"""Timestamp written into the workbook properties so that two runs give the same bytes."""
+
 OUTPUT_FILES = (
     "assignments.csv", "assignments.xlsx", "pairs.parquet", "unfilled_vacancies.csv",
     "unassigned_candidates.csv", "project_coverage.csv", "municipality_flows.csv",
     "summary.json", "report.html",
 )
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a zip container (xlsx) with fixed timestamps (entries and document properties)."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
@@ -54,10 +75,15 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
     _csv(run.assignments, out / "assignments.csv")
     paths["assignments.csv"] = out / "assignments.csv"
     with pd.ExcelWriter(out / "assignments.xlsx", engine="openpyxl") as writer:
+        if deterministic:  # no wall-clock timestamps in the workbook's properties
+            writer.book.properties.created = _FIXED_TIME
+            writer.book.properties.modified = _FIXED_TIME
         run.assignments.to_excel(writer, sheet_name="assignments", index=False)
         run.coverage.to_excel(writer, sheet_name="project_coverage", index=False)
         run.unfilled.to_excel(writer, sheet_name="unfilled_vacancies", index=False)
         run.unassigned.to_excel(writer, sheet_name="unassigned_candidates", index=False)
+    if deterministic:
+        _fix_zip_times(out / "assignments.xlsx")
     paths["assignments.xlsx"] = out / "assignments.xlsx"
 
     run.pairs.to_parquet(out / "pairs.parquet", index=False)
@@ -84,6 +110,9 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
 
     if report:
         report_summary = dict(run.summary)
+        if deterministic:  # timings live in timings.json, not in the reproducible report
+            report_summary["timings_s"] = {}
+            report_summary["solver"] = solver
         paths["report.html"] = render_assignment_report(
             out, summary=report_summary, assignments=run.assignments, pairs=run.pairs,
             coverage=run.coverage, flows=run.flows, unfilled=run.unfilled,

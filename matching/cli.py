@@ -191,7 +191,8 @@ def validate(data: str, valuation: str | None, skip_invalid: bool, rejects: str 
     """
     from matching.loading import load_dataset
 
-    result = load_dataset(data, valuation=valuation, skip_invalid=skip_invalid,
+    settings = click.get_current_context().find_object(State).settings()
+    result = load_dataset(data, valuation=valuation, skip_invalid=skip_invalid, settings=settings,
                           rejects_dir=(rejects or str(Path(data).resolve().parent / "rejects"))
                           if skip_invalid else None)
     ds = result.dataset
@@ -278,6 +279,20 @@ def _spinner(label: str):
         yield
 
 
+def _parse_date(value: str, option: str) -> str:
+    """An ISO (2026-03-01) or Dutch (01-03-2026) date as ISO text; exit 2 otherwise."""
+    import pandas as pd
+
+    for dayfirst in (False, True):
+        try:
+            fmt = "%d-%m-%Y" if dayfirst else "%Y-%m-%d"
+            return pd.to_datetime(value.strip(), format=fmt).date().isoformat()
+        except (ValueError, TypeError):
+            continue
+    raise click.BadParameter(f"{value!r} is not a date (use 2026-03-01 or 01-03-2026)",
+                             param_hint=option)
+
+
 def _term_cache(models_dir: str) -> str:
     """Term-resolution cache beside the model registry (free-text terms only)."""
     return str(Path(models_dir) / ".cache" / "terms.json")
@@ -327,6 +342,8 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
 
     settings = state.settings(horizon_months=horizon_months, lang=lang,
                               term_cache=_term_cache(models_dir))
+    if as_of is not None:
+        as_of = _parse_date(as_of, "--as-of")
     dataset = load_data(data, valuation, skip_invalid, rejects).dataset
     truth = load_truth(data) if Path(data).is_dir() else None
     with _spinner("training"):
@@ -478,7 +495,7 @@ def _parse_shares(values: tuple[str, ...]) -> dict[str, float]:
             number = float(share)
         except ValueError:
             number = -1.0
-        if not sep or not 0.0 <= number <= 1.0:
+        if not sep or not group.strip() or not 0.0 <= number <= 1.0:
             raise click.BadParameter(f"{value!r}: use GROUP=SHARE with SHARE in 0-1, "
                                      "e.g. doelgroepregister=0.3", param_hint="--min-share")
         shares[group.strip().lower()] = number
@@ -522,7 +539,7 @@ def assign(state: State, data: str, valuation: str | None, skip_invalid: bool,
     municipality a candidate lives in; compares with greedy, local-only and sequential
     practice; writes assignments, audit pairs, coverage per project and a report to OUT.
     """
-    from matching.assign import AssignOptions, read_pair_file, run_assignment
+    from matching.assign import AssignOptions, check_locks, read_pair_file, run_assignment
     from matching.assign_outputs import write_outputs
     from matching.render import render_assign_summary, render_dry_run
 
@@ -534,6 +551,7 @@ def assign(state: State, data: str, valuation: str | None, skip_invalid: bool,
     locked_pairs = read_pair_file(locked, "locked", dataset) if locked else None
     forbidden_pairs = read_pair_file(forbidden, "forbidden", dataset) if forbidden else None
     shares = _parse_shares(min_share)
+    check_locks(dataset, locked_pairs, forbidden_pairs)
     if dry_run:
         render_dry_run(dataset, settings, locked_pairs, forbidden_pairs)
         return

@@ -221,6 +221,8 @@ def _print_reasons(console: Console, result: Any, rows: list[dict[str, Any]]) ->
 def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     """Print or write a shortlist in the chosen format."""
     payload = result.to_dict()
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":
         body = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
         if out:

@@ -19,9 +19,9 @@ from scipy.optimize import linear_sum_assignment
 from features.blocking import candidate_pairs
 from features.profiles import build_profiles
 from features.spec import FEATURE_NAMES
-from matching.assign import AssignOptions, read_pair_file, run_assignment
+from matching.assign import AssignOptions, check_locks, read_pair_file, run_assignment
 from matching.assign_outputs import OUTPUT_FILES, write_outputs
-from matching.errors import ValidationError
+from matching.errors import DataError, ValidationError
 from matching.i18n import text
 from matching.scoring import score_features
 
@@ -238,14 +238,14 @@ def outputs(tmp_path_factory, plain_run, assign_data, model, settings):
     """Outputs of two independent runs of the same input (without the report)."""
     first = tmp_path_factory.mktemp("run1")
     second = tmp_path_factory.mktemp("run2")
-    write_outputs(plain_run, first, report=False)
-    write_outputs(run_assignment(assign_data, model, settings), second, report=False)
+    write_outputs(plain_run, first)
+    write_outputs(run_assignment(assign_data, model, settings), second)
     return first, second
 
 
 def test_two_runs_write_identical_files(outputs) -> None:
     first, second = outputs
-    for name in COMPARED_FILES:
+    for name in (*COMPARED_FILES, "assignments.xlsx", "report.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     pd.testing.assert_frame_equal(pd.read_parquet(first / "pairs.parquet"),
                                   pd.read_parquet(second / "pairs.parquet"))
@@ -309,6 +309,44 @@ def test_coverage_grows_and_flows_add_up(plain_run) -> None:
     expected = plain_run.assignments.groupby(["home_gm", "work_gm"]).size()
     assert flows.set_index(["home_gm", "work_gm"])["n"].sort_index().equals(
         expected.sort_index().rename("n"))
+
+
+def test_coverage_adds_up_to_the_assignment_rows(plain_run) -> None:
+    """One valuation everywhere: the coverage table sums the values of the listed placements."""
+    per_project = plain_run.assignments.groupby("project_id")["sroi_value_eur"].sum()
+    cov = plain_run.coverage.set_index("project_id")["assigned_value_eur"]
+    assert np.allclose(cov.reindex(per_project.index).to_numpy(), per_project.to_numpy())
+    assert (cov.drop(per_project.index) == 0).all()
+
+
+def test_forbidden_pairs_are_never_offered_as_alternative(plain_run, assign_data, model,
+                                                          settings) -> None:
+    """Forbid every pair of a vacancy: it is unfilled for lack of an allowed candidate, and
+    nobody is told that vacancy went to a better match."""
+    pairs = plain_run.pairs
+    vacancy = pairs.groupby("vacancy_id").size().idxmax()
+    forbidden = pairs.loc[pairs["vacancy_id"] == vacancy, KEYS].reset_index(drop=True)
+    run = run_assignment(assign_data, model, settings, forbidden=forbidden)
+    assert vacancy not in set(run.assignments["vacancy_id"])
+    unfilled = run.unfilled.set_index("vacancy_id")
+    assert unfilled.at[vacancy, "reason"] == "no_eligible_candidate"
+    assert vacancy not in set(run.unassigned["best_vacancy_id"].dropna())
+
+
+def test_unknown_min_share_group_is_refused(assign_data, model, settings) -> None:
+    options = AssignOptions(objective="durable+sroi", min_share={"astronauts": 0.2},
+                            time_limit_s=5)
+    with pytest.raises(DataError, match="astronauts"):
+        run_assignment(assign_data, model, settings, options=options)
+
+
+def test_impossible_locks_are_refused_before_solving(assign_data, plain_run) -> None:
+    first = plain_run.assignments.iloc[0]
+    other = plain_run.assignments.loc[plain_run.assignments["vacancy_id"] != first["vacancy_id"]].iloc[0]
+    twice = pd.DataFrame({"candidate_id": [first["candidate_id"]] * 2,
+                          "vacancy_id": [first["vacancy_id"], other["vacancy_id"]]})
+    with pytest.raises(DataError, match="more than one vacancy"):
+        check_locks(assign_data, twice, None)
 
 
 # --------------------------------------------------------------------------- SROI mode

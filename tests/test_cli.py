@@ -327,7 +327,7 @@ def test_assign_dry_run_writes_nothing(tmp_path: Path, small: Path) -> None:
     assert Registry(models).versions() == []  # and no model was trained for it
 
 
-@pytest.mark.parametrize("share", ["bad", "doelgroepregister=1.5"])
+@pytest.mark.parametrize("share", ["bad", "doelgroepregister=1.5", "=0.5"])
 def test_assign_bad_min_share_exits_2(tmp_path: Path, small: Path, models_dir: Path, share: str) -> None:
     out = tmp_path / "never"
     result = run("assign", "--data", small, "--models", models_dir, "--out", out,
@@ -364,3 +364,45 @@ def test_assign_skip_invalid_continues_and_writes_rejects(tmp_path: Path, small:
     unassigned = pd.read_csv(out / "unassigned_candidates.csv", encoding="utf-8-sig", dtype=str)
     assert bad_id not in set(unassigned["candidate_id"])
     assert not (out / "report.html").exists()  # --no-report
+
+
+def test_assign_unknown_min_share_group_exits_2(tmp_path: Path, small: Path,
+                                                models_dir: Path) -> None:
+    result = run("assign", "--data", small, "--models", models_dir, "--out", tmp_path / "o",
+                 "--objective", "durable+sroi", "--min-share", "astronauts=0.3")
+    assert_clean_exit(result, 2)
+    assert "unknown target group" in result.output and "astronauts" in result.output
+
+
+def test_dry_run_checks_locked_pairs(tmp_path: Path, small: Path) -> None:
+    dataset = load_dataset(small).dataset
+    placed = dataset.candidates.loc[dataset.candidates["status"] != "available", "candidate_id"]
+    vacancy = dataset.open_vacancies["vacancy_id"].iloc[0]
+    locked = tmp_path / "locked.csv"
+    locked.write_text(f"candidate_id,vacancy_id\n{placed.iloc[0]},{vacancy}\n", encoding="utf-8")
+    result = run("assign", "--data", small, "--models", tmp_path / "m", "--out", tmp_path / "o",
+                 "--locked", locked, "--dry-run")
+    assert_clean_exit(result, 2)
+    assert "not available" in result.output
+
+
+def test_shortlist_out_creates_its_folder(small, models_dir, listed_vacancy, tmp_path) -> None:
+    target = tmp_path / "new" / "folder" / "shortlist.csv"
+    result = run("shortlist", "--vacancy", listed_vacancy, "--data", small, "--models",
+                 models_dir, "--format", "csv", "--out", target)
+    assert_clean_exit(result, 0)
+    assert pd.read_csv(target)["rank"].tolist()[0] == 1
+
+
+def test_train_bad_as_of_exits_2(small, tmp_path) -> None:
+    result = run("train", "--data", small, "--models", tmp_path / "m", "--as-of", "notadate")
+    assert_clean_exit(result, 2)
+    assert "--as-of" in result.output and "not a date" in result.output
+
+
+def test_validate_refuses_a_bad_config(tmp_path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("no_such_setting = 3\n", encoding="utf-8")
+    result = run("--config", config, "validate", "--data", FIXTURES / "dataset")
+    assert_clean_exit(result, 2)
+    assert "no_such_setting" in result.output

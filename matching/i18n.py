@@ -55,6 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "support_not_offered": {"nl": "gevraagde ondersteuning niet geboden", "en": "support needed but not offered"},
     "reasons_title": {"nl": "Redenen (+ voor, − tegen, → wat-als)", "en": "Reasons (+ for, − against, → what-if)"},
     "col_detail": {"nl": "wat ontbreekt", "en": "what fails"},
+    "days_late": {"nl": "{days} dagen na de start beschikbaar", "en": "available {days} days after the start"},
     "km_beyond_reach": {"nl": "{km} km buiten bereik", "en": "{km} km beyond reach"},
     "covered": {"nl": "aanwezig", "en": "covered"},
     "missing": {"nl": "ontbreekt", "en": "missing"},

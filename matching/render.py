@@ -168,6 +168,8 @@ def near_miss_detail(row: dict[str, Any], lang: str) -> str:
     if constraint == "within_reach":
         beyond = (row.get("travel_km") or 0.0) - (row.get("max_travel_km") or 0.0)
         return text("km_beyond_reach", lang, km=f"{beyond:.0f}")
+    if constraint == "available_in_time" and row.get("start_delay_days") is not None:
+        return text("days_late", lang, days=f"{row['start_delay_days']:.0f}")
     if constraint == "hours_compatible":
         return f"{_num(row.get('hours_candidate'), 0)}/{_num(row.get('hours_vacancy'), 0)} u"
     return ""

@@ -263,6 +263,7 @@ class Matcher:
             record["home_municipality"] = self._municipality_names.get(det["home_municipality_code"])
             record["work_municipality"] = self._municipality_names.get(det["work_municipality_code"])
             if near_miss:
+                record["start_delay_days"] = _clean(float(row.start_delay_days))
                 record["constraint"] = row.constraint
                 record["constraint_text"] = text(f"constraint_{row.constraint}", lang)
             record["reasons"] = expl.to_dict()

@@ -413,3 +413,14 @@ def test_same_request_gives_the_same_shortlist(matcher, busy_vacancies,
     assert matcher.for_vacancy(vacancy_id, rank_by="value").to_dict() == first
     candidate_id = available_candidate_ids[1]
     assert matcher.for_candidate(candidate_id).to_dict() == matcher.for_candidate(candidate_id).to_dict()
+
+
+def test_near_miss_detail_names_what_fails() -> None:
+    from matching.render import near_miss_detail
+
+    assert near_miss_detail({"constraint": "within_reach", "travel_km": 37.4,
+                             "max_travel_km": 30.0}, "nl") == "7 km buiten bereik"
+    assert near_miss_detail({"constraint": "certificates_held",
+                             "certificates_missing": ["VCA basis"]}, "en") == "VCA basis"
+    assert near_miss_detail({"constraint": "available_in_time", "start_delay_days": 49.0},
+                            "en") == "available 49 days after the start"

@@ -253,6 +253,14 @@ def _proba(pipeline: Pipeline, X: pd.DataFrame) -> np.ndarray:
         return pipeline.predict_proba(X)[:, 1]
 
 
+def _split_columns(frame: pd.DataFrame, drop: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start dates and candidate ids of a placement frame, after checking ``drop``."""
+    if drop not in {"test", "train"}:
+        raise ValueError(f"drop must be 'test' or 'train', got {drop!r}")
+    return (pd.to_datetime(frame["start_date"]).to_numpy(),
+            frame["candidate_id"].astype(str).to_numpy())
+
+
 def time_grouped_split(
     frame: pd.DataFrame, test_fraction: float = 0.25, *, drop: str = "test"
 ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -304,10 +312,7 @@ def time_grouped_split(
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    if drop not in {"test", "train"}:
-        raise ValueError(f"drop must be 'test' or 'train', got {drop!r}")
-    start = pd.to_datetime(frame["start_date"]).to_numpy()
-    cands = frame["candidate_id"].astype(str).to_numpy()
+    start, cands = _split_columns(frame, drop)
     n = len(start)
     if n == 0:
         return np.empty(0, int), np.empty(0, int), 0
@@ -371,10 +376,7 @@ def rolling_origin_splits(
     if not 0 < first_train_fraction < 1:
         raise ValueError(f"first_train_fraction must be between 0 and 1, got "
                          f"{first_train_fraction}")
-    if drop not in {"test", "train"}:
-        raise ValueError(f"drop must be 'test' or 'train', got {drop!r}")
-    start = pd.to_datetime(frame["start_date"]).to_numpy()
-    cands = frame["candidate_id"].astype(str).to_numpy()
+    start, cands = _split_columns(frame, drop)
     n = len(start)
     if n == 0:
         return []

@@ -41,7 +41,7 @@ import pandas as pd
 from features.geo import EARTH_RADIUS_KM
 from features.pairs import pair_features, pair_travel_km
 from features.profiles import BBL_MIN_HOURS, NO_DATE, Profiles
-from features.spec import FEATURE_NAMES
+from features.spec import PAIR_COLUMNS
 from matching.config import Settings
 
 __all__ = [
@@ -87,7 +87,7 @@ class PairBlock:
     """One block of the cross product, as yielded by :func:`iter_candidate_pairs`.
 
     Streaming consumers read the arrays (``cand_idx``, ``vac_idx``, ``features`` of shape
-    ``(kept, len(FEATURE_NAMES))`` or ``None`` without features); :attr:`pairs` builds the
+    ``(kept, len(PAIR_COLUMNS))`` or ``None`` without features); :attr:`pairs` builds the
     same as a DataFrame (the :class:`BlockingResult` columns) on first use.
     """
 
@@ -119,7 +119,7 @@ class BlockingResult:
     """Pairs that pass every hard constraint, with the counts that explain the rest.
 
     ``pairs`` has ``candidate_id``, ``vacancy_id``, ``cand_idx``, ``vac_idx`` and (with
-    features) every :data:`features.spec.FEATURE_NAMES` column, ordered by vacancy then
+    features) every :data:`features.spec.PAIR_COLUMNS` column, ordered by vacancy then
     candidate (in the order of the selection). ``removed[c]`` counts pairs whose first failed
     constraint is ``c``; ``failing[c]`` counts every pair failing ``c``. ``near_misses`` (when
     asked) lists pairs failing exactly one constraint with the ``constraint`` column.
@@ -379,7 +379,7 @@ def _frame(profiles: Profiles, ci: np.ndarray, vi: np.ndarray, features: np.ndar
     if features is None:
         return pd.DataFrame(columns)
     # The feature matrix is column-major: the frame takes it as one block without a copy.
-    frame = pd.DataFrame(features, columns=list(FEATURE_NAMES), copy=False)
+    frame = pd.DataFrame(features, columns=list(PAIR_COLUMNS), copy=False)
     for position, (name, values) in enumerate(columns.items()):
         frame.insert(position, name, values)
     return frame
@@ -465,7 +465,7 @@ def candidate_pairs(
     candidates, vacancies : iterable, optional
         Subsets as ids, integer rows or a boolean mask; default everyone.
     with_features : bool
-        Add the :data:`features.spec.FEATURE_NAMES` columns.
+        Add the :data:`features.spec.PAIR_COLUMNS` columns.
     near_misses : bool
         Also collect pairs failing exactly one constraint (not availability / open).
     chunk_pairs : int, optional

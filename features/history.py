@@ -2,7 +2,10 @@
 
 :func:`placement_features` returns one row per placement with the features of the placed
 (candidate, vacancy) pair, computed from the profile rows as they stand in the tables (the
-data contract says a placement refers to the profile *as at placement*). Columns prefixed
+data contract says a placement refers to the profile *as at placement*), except where a
+column is known only today: ``start_delay_days`` of a past placement is the delay that
+actually happened (:func:`historic_start_delay`), never the candidate's current availability
+(see ``docs/features.md``, "Known at placement time"). Columns prefixed
 ``audit_`` (target group, birth year, home municipality and province, and gender / nationality
 when present) are for the fairness audit only: they are never in
 :data:`features.spec.FEATURE_NAMES` and must never be fed to a model.
@@ -16,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from features.pairs import pair_features
-from features.profiles import Profiles, build_profiles
-from features.spec import FEATURE_NAMES
+from features.profiles import NO_DATE, Profiles, build_profiles
+from features.spec import PAIR_COLUMNS, PAIR_INDEX
 from matching.config import Settings
 from matching.dataset import Dataset
 
@@ -41,6 +44,28 @@ def _home_municipality(dataset: Dataset, profiles: Profiles, ci: np.ndarray) -> 
             value = codes[k] if k >= 0 else None
         out.append(value)
     return out
+
+
+def historic_start_delay(placement_start: pd.Series, vacancy_start: np.ndarray) -> np.ndarray:
+    """Days the placement started after its vacancy's start (0 when on time or unknown).
+
+    The delay as it actually happened, from two dated fields. It replaces the serving-time
+    definition (the candidate's *current* ``available_from`` against the vacancy's start),
+    which for a past placement would use a value known only today (time travel).
+
+    Examples
+    --------
+    >>> start = pd.Series(pd.to_datetime(["2024-03-11", "2024-01-01", None]))
+    >>> vac = pd.to_datetime(["2024-03-01", "2024-02-01", "2024-02-01"]).to_numpy()
+    >>> historic_start_delay(start, vac.astype("datetime64[D]").astype(np.int64)).tolist()
+    [10.0, 0.0, 0.0]
+    """
+    days = pd.to_datetime(placement_start).to_numpy().astype("datetime64[D]")
+    nat = np.isnat(days)
+    start = np.where(nat, 0, days.astype(np.int64))
+    vac = np.asarray(vacancy_start, dtype=np.int64)
+    known = ~nat & (vac != NO_DATE)
+    return np.where(known, np.maximum(start - vac, 0), 0).astype(np.float64)
 
 
 def placement_features(
@@ -78,7 +103,7 @@ def placement_features(
         profiles = build_profiles(dataset, settings)
     placements = dataset.placements.reset_index(drop=True)
     if len(placements) == 0:
-        columns = [*_PLACEMENT_COLUMNS, *FEATURE_NAMES,
+        columns = [*_PLACEMENT_COLUMNS, *PAIR_COLUMNS,
                    *(AUDIT_PREFIX + c for c in ("target_group", "birth_year",
                                                 "municipality_code", "province"))]
         return pd.DataFrame(columns=columns)
@@ -96,7 +121,9 @@ def placement_features(
         for c in _PLACEMENT_COLUMNS
     })
     X = pair_features(profiles, ci, vi)
-    out = pd.concat([out, pd.DataFrame(X, columns=list(FEATURE_NAMES))], axis=1)
+    X[:, PAIR_INDEX["start_delay_days"]] = historic_start_delay(
+        placements["start_date"], profiles.vacancies.start_date[vi])
+    out = pd.concat([out, pd.DataFrame(X, columns=list(PAIR_COLUMNS))], axis=1)
 
     cands = dataset.candidates.reset_index(drop=True)
     audit: dict[str, object] = {}

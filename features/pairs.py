@@ -19,7 +19,7 @@ import pandas as pd
 
 from features.geo import EARTH_RADIUS_KM
 from features.profiles import NO_DATE, Profiles, TermSpace
-from features.spec import FEATURE_INDEX, FEATURE_NAMES
+from features.spec import PAIR_COLUMNS, PAIR_INDEX
 from matching.valuation import placement_value
 
 __all__ = ["REACH_FLOOR_KM", "pair_details", "pair_features", "pair_travel_km"]
@@ -152,7 +152,10 @@ def _sroi_value(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarra
 
 
 def pair_features(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray) -> np.ndarray:
-    """Feature matrix of pairs, shape ``(n, len(FEATURE_NAMES))``, float64, FEATURE_NAMES order.
+    """Pair matrix, shape ``(n, len(PAIR_COLUMNS))``, float64, in ``PAIR_COLUMNS`` order.
+
+    The first ``len(FEATURE_NAMES)`` columns are the model features; the context columns
+    (``target_group_eligible``, ``sroi_value_eur``) follow and are never model inputs.
 
     Parameters
     ----------
@@ -171,20 +174,20 @@ def pair_features(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray)
     Examples
     --------
     >>> from features.profiles import build_profiles
-    >>> from features.spec import FEATURE_NAMES
+    >>> from features.spec import PAIR_COLUMNS
     >>> from matching.sample import generate
     >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
     >>> X = pair_features(p, np.array([0, 1, 2]), np.array([0, 0, 1]))
-    >>> X.shape == (3, len(FEATURE_NAMES))
+    >>> X.shape == (3, len(PAIR_COLUMNS))
     True
     """
     ci, vi = _indices(profiles, cand_idx, vac_idx)
     c, v = profiles.candidates, profiles.vacancies
     # Column-major: each feature is written contiguously (and a DataFrame takes it as is).
-    out = np.empty((len(ci), len(FEATURE_NAMES)), dtype=np.float64, order="F")
+    out = np.empty((len(ci), len(PAIR_COLUMNS)), dtype=np.float64, order="F")
 
     def put(name: str, values: np.ndarray) -> None:
-        out[:, FEATURE_INDEX[name]] = values
+        out[:, PAIR_INDEX[name]] = values
 
     put("required_skill_coverage", _share(
         _popcount_and(c.skills, v.required_skills, ci, vi), v.n_required_skills[vi]))

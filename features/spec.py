@@ -39,13 +39,48 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("has_startkwalificatie", "1 when the candidate's education is a startkwalificatie (mbo2+, havo, vwo); missing when unknown.", "0/1 or missing", 1, "startkwalificatie", "basic qualification"),
     FeatureSpec("support_coverage", "Share of the candidate's support needs the employer offers (1 when the candidate needs none).", "0-1", 1, "geboden ondersteuning", "support offered"),
     FeatureSpec("start_delay_days", "Days between the vacancy's start and the candidate's availability, 0 when available in time; missing dates count as available.", ">= 0", -1, "wachttijd tot beschikbaar", "days until available"),
-    FeatureSpec("target_group_eligible", "1 when the candidate's target group counts for the vacancy's project.", "0/1", 0, "doelgroep telt mee", "target group counts"),
-    FeatureSpec("sroi_value_eur", "SROI value of the placement for the project (building block x hours x months, without the age bonus, which would leak age).", ">= 0", 0, "SROI-waarde", "SROI value"),
     FeatureSpec("permanent_contract", "1 when the vacancy offers a permanent contract.", "0/1", 1, "vast contract", "permanent contract"),
     FeatureSpec("contract_months", "Contract length in months (the default when unknown).", "> 0", 0, "contractduur", "contract length"),
 )
 
+CONTEXT: tuple[FeatureSpec, ...] = (
+    FeatureSpec("target_group_eligible", "1 when the candidate's target group counts for the vacancy's project.", "0/1", 0, "doelgroep telt mee", "target group counts"),
+    FeatureSpec("sroi_value_eur", "SROI value of the placement for the project (building block x hours x months, without the age bonus, which would leak age).", ">= 0", 0, "SROI-waarde", "SROI value"),
+)
+"""Pair columns computed beside the features for display, ranking and SROI accounting, but
+**never model inputs**: neither is a reason a job lasts. Whether a target group counts for a
+project and what a placement is worth to the contractor are rules of the SROI agreement, not
+properties of the fit between person and job (and the euro value follows the target group's
+valuation, a proxy for benefit history). They are shown as context, never as a reason."""
+
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+CONTEXT_NAMES: tuple[str, ...] = tuple(f.name for f in CONTEXT)
+PAIR_COLUMNS: tuple[str, ...] = FEATURE_NAMES + CONTEXT_NAMES
+"""Columns of :func:`features.pairs.pair_features`: the model features first (in
+``FEATURE_NAMES`` order), then the context columns."""
+PAIR_INDEX: dict[str, int] = {name: i for i, name in enumerate(PAIR_COLUMNS)}
+
+AT_PLACEMENT: dict[str, str] = {
+    "required_skill_coverage": "profile: the candidate's skills as recorded with the placement's candidate row (the contract's profile as at placement) against the vacancy's required skills",
+    "preferred_skill_coverage": "profile as at placement, as above",
+    "occupation_match_level": "profile as at placement: the candidate's occupations against the vacancy's occupation",
+    "missing_required_certificates": "profile as at placement: certificates held against the vacancy's requirements",
+    "hours_fit": "profile as at placement: the candidate's hours against the vacancy's hours",
+    "travel_km": "profile as at placement: home postcode / municipality against the work location",
+    "reach_ratio": "profile as at placement: travel_km against mobility / max_travel_km",
+    "within_reach": "profile as at placement, as reach_ratio",
+    "education_gap": "profile as at placement: education level against the vacancy's minimum",
+    "dutch_gap": "profile as at placement: Dutch level against the vacancy's minimum",
+    "has_startkwalificatie": "profile as at placement: education level",
+    "support_coverage": "profile as at placement: support needs against the support the vacancy offered",
+    "start_delay_days": "dated field, never today's value: for a past placement max(placement start_date - vacancy start_date, 0), the delay that actually happened; at serving time max(candidate available_from - vacancy start_date, 0). The candidate's current available_from is a value known only today and is never used for a past placement",
+    "permanent_contract": "vacancy as offered (closed vacancies stay in the table)",
+    "contract_months": "vacancy as offered",
+    "target_group_eligible": "context only, not a model input: the project's eligible target groups",
+    "sroi_value_eur": "context only, not a model input: the valuation table for the placement",
+}
+"""For each pair column: whether and how it is known at the moment a past placement started
+(the "no time travel" rule: a feature of a past event uses only what was known then)."""
 FEATURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
 MONOTONIC_CST: tuple[int, ...] = tuple(f.monotone for f in FEATURES)
 
@@ -60,4 +95,6 @@ def feature_schema_hash() -> str:
 
 
 def spec(name: str) -> FeatureSpec:
-    return FEATURES[FEATURE_INDEX[name]]
+    if name in FEATURE_INDEX:
+        return FEATURES[FEATURE_INDEX[name]]
+    return CONTEXT[PAIR_INDEX[name] - len(FEATURES)]

@@ -189,7 +189,7 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
         """Feature table of the pairs in ``X`` (index kept)."""
         check_is_fitted(self)
         profiles, ci, vi = self._profiles(X, self.vocabularies_)
-        values = pair_features(profiles, ci, vi)
+        values = pair_features(profiles, ci, vi)[:, :len(FEATURE_NAMES)]
         return pd.DataFrame(values, columns=list(FEATURE_NAMES), index=X.index)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:

@@ -27,7 +27,7 @@ import pandas as pd
 from features.blocking import iter_candidate_pairs
 from features.pairs import pair_details, pair_features
 from features.profiles import build_profiles
-from features.spec import FEATURE_INDEX
+from features.spec import PAIR_COLUMNS, PAIR_INDEX
 from matching import reference
 from matching.baselines import greedy_assignment, sequential_assignment
 from matching.config import Settings
@@ -118,8 +118,8 @@ def _score_all_pairs(profiles: Any, model: Any, settings: Settings,
     """Block, featurise and score every pair in bounded-memory blocks."""
     parts = []
     raw = 0
-    i_travel = FEATURE_INDEX["travel_km"]
-    i_value = FEATURE_INDEX["sroi_value_eur"]
+    i_travel = PAIR_INDEX["travel_km"]
+    i_value = PAIR_INDEX["sroi_value_eur"]
     with progress("scoring"):
         blocks = iter_candidate_pairs(
             profiles, settings, candidates=profiles.candidates.available,
@@ -155,8 +155,8 @@ def _locked_rows(profiles: Any, model: Any, locked: pd.DataFrame) -> pd.DataFram
     p = score_features(model, feats) if len(ci) else np.zeros(0)
     return pd.DataFrame({
         "cand_idx": ci.astype(np.int32), "vac_idx": vi.astype(np.int32),
-        "weight": np.maximum(p, 1e-6), "travel_km": feats[:, FEATURE_INDEX["travel_km"]].astype(np.float32),
-        "sroi_value_eur": feats[:, FEATURE_INDEX["sroi_value_eur"]],
+        "weight": np.maximum(p, 1e-6), "travel_km": feats[:, PAIR_INDEX["travel_km"]].astype(np.float32),
+        "sroi_value_eur": feats[:, PAIR_INDEX["sroi_value_eur"]],
         "candidate_id": locked["candidate_id"].to_numpy(), "vacancy_id": locked["vacancy_id"].to_numpy(),
     })
 
@@ -417,7 +417,7 @@ def _assignment_table(chosen: pd.DataFrame, profiles: Any, model: Any, dataset: 
         "sroi_value_eur": details["sroi_value_eur"].round(0),
     })
     if options.explain:
-        feats = pd.DataFrame(pair_features(profiles, ci, vi), columns=list(FEATURE_INDEX))
+        feats = pd.DataFrame(pair_features(profiles, ci, vi), columns=list(PAIR_COLUMNS))
         expl = explain_pairs(model, feats, lang=options.lang, top=3)
         table["reasons"] = [reasons_text(e.to_dict()) for e in expl]
     else:

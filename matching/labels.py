@@ -18,9 +18,14 @@ peers from the same weeks are still censored: keeping only the early endings wou
 recent sample towards failures. :mod:`matching.training` therefore learns from and evaluates on
 placements with complete follow-up only and counts the early endings it leaves out.
 
-``as_of`` defaults to the latest ``start_date`` or ``end_date`` in the placements table — the
-last day the history demonstrably covers. That default is deterministic (the same table gives
-the same labels on any day the code runs), unlike "today".
+``as_of`` is resolved by :func:`resolve_as_of`: the dataset's declared extraction date
+(``extraction_date`` in the dataset's ``manifest.json``, see ``docs/data-contract.md``) when
+there is one, else the latest ``start_date`` in the history, and never later than today. End
+dates are **not** used: a real export carries *planned* end dates (a contract's end after the
+export day), so the latest end date can lie years ahead. An end date after ``as_of`` is a
+planned end: the person was still employed on ``as_of``, which is never an outcome. The
+default is deterministic for a given table and extraction date (the "today" cap only bites
+on a history that claims to start in the future).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["LabelCounts", "default_as_of", "durable_labels", "label_counts"]
+__all__ = ["AsOf", "LabelCounts", "default_as_of", "durable_labels", "history_summary",
+           "label_counts", "resolve_as_of"]
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,119 @@ class LabelCounts:
         }
 
 
-def default_as_of(placements: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest ``start_date`` or ``end_date`` in the table (``None`` when there is none).
+AS_OF_REASONS: dict[str, dict[str, str]] = {
+    "given": {"nl": "opgegeven met --as-of", "en": "given with --as-of"},
+    "declared": {"nl": "extractiedatum van de dataset (manifest.json)",
+                 "en": "the dataset's declared extraction date (manifest.json)"},
+    "latest_start": {"nl": "laatste startdatum in de plaatsingshistorie (geen extractiedatum opgegeven)",
+                     "en": "latest start date in the placement history (no extraction date declared)"},
+    "today_cap": {"nl": "vandaag (de historie of extractiedatum ligt in de toekomst)",
+                  "en": "today (the history or extraction date lies in the future)"},
+    "empty": {"nl": "geen plaatsingen", "en": "no placements"},
+}
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The reference date outcomes are judged on, and why it was chosen."""
+
+    date: pd.Timestamp | None
+    reason: str
+    """One of :data:`AS_OF_REASONS`: ``given``, ``declared``, ``latest_start``, ``today_cap``,
+    ``empty``."""
+
+    def describe(self, lang: str = "nl") -> str:
+        """One line for a person, e.g. ``2026-11-01 (extractiedatum van de dataset …)``."""
+        why = AS_OF_REASONS.get(self.reason, {}).get(lang, self.reason)
+        day = "—" if self.date is None else str(self.date.date())
+        return f"{day} ({why})"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"as_of": None if self.date is None else str(self.date.date()),
+                "reason": self.reason}
+
+
+def resolve_as_of(
+    placements: pd.DataFrame,
+    extraction_date: str | pd.Timestamp | None = None,
+    today: str | pd.Timestamp | None = None,
+    given: str | pd.Timestamp | None = None,
+) -> AsOf:
+    """The reference date for labelling a placement history, with the reason.
+
+    Order: ``given`` (an explicit ``--as-of``, taken as is); the dataset's declared
+    ``extraction_date``; the latest ``start_date`` in ``placements``. A default is never
+    later than ``today`` (default: the current date), so an export dated in the future cannot
+    turn ongoing placements into outcomes.
 
     Examples
     --------
     >>> p = pd.DataFrame({"start_date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
-    ...                   "end_date": pd.to_datetime(["2024-05-01", None])})
-    >>> default_as_of(p)
-    Timestamp('2024-05-01 00:00:00')
+    ...                   "end_date": pd.to_datetime(["2026-05-01", None])})
+    >>> resolve_as_of(p, today="2025-01-01").to_dict()
+    {'as_of': '2024-03-01', 'reason': 'latest_start'}
+    >>> resolve_as_of(p, "2024-06-30", today="2025-01-01").to_dict()
+    {'as_of': '2024-06-30', 'reason': 'declared'}
+    >>> resolve_as_of(p, "2030-01-01", today="2025-01-01").to_dict()
+    {'as_of': '2025-01-01', 'reason': 'today_cap'}
     """
-    dates = [pd.to_datetime(placements[c]) for c in ("start_date", "end_date") if c in placements]
-    stamps = [d.max() for d in dates if len(d) and d.notna().any()]
-    return max(stamps) if stamps else None
+    if given is not None:
+        return AsOf(pd.Timestamp(given).normalize(), "given")
+    cap = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today).normalize()
+    if extraction_date is not None and not (isinstance(extraction_date, float)
+                                            and np.isnan(extraction_date)):
+        date, reason = pd.Timestamp(extraction_date).normalize(), "declared"
+    else:
+        date = default_as_of(placements)
+        if date is None:
+            return AsOf(None, "empty")
+        reason = "latest_start"
+    if date > cap:
+        return AsOf(cap, "today_cap")
+    return AsOf(date, reason)
+
+
+def default_as_of(placements: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest ``start_date`` in the table (``None`` when there is none).
+
+    End dates are ignored on purpose: planned end dates lie after the export day.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"start_date": pd.to_datetime(["2024-01-01", "2024-03-01"]),
+    ...                   "end_date": pd.to_datetime(["2026-05-01", None])})
+    >>> default_as_of(p)
+    Timestamp('2024-03-01 00:00:00')
+    """
+    if "start_date" not in placements or len(placements) == 0:
+        return None
+    start = pd.to_datetime(placements["start_date"])
+    return start.max() if start.notna().any() else None
+
+
+def history_summary(placements: pd.DataFrame, as_of: AsOf, horizon_months: int) -> dict:
+    """What a person should know about a history judged on ``as_of``.
+
+    Keys: ``as_of`` (ISO date or None), ``reason``, ``total``, ``labelled``, ``durable``,
+    ``not_durable``, ``censored`` (horizon not passed, still employed), ``future_end_dates``
+    (end dates after ``as_of``: planned ends, the person was still employed on ``as_of``)
+    and ``starts_after_as_of`` (placements that start after the reference date).
+    """
+    out: dict = {**as_of.to_dict(), "horizon_months": int(horizon_months)}
+    if as_of.date is None or len(placements) == 0:
+        return out | {"total": len(placements), "labelled": 0, "durable": 0, "not_durable": 0,
+                      "censored": 0, "future_end_dates": 0, "starts_after_as_of": 0}
+    labelled = durable_labels(placements, horizon_months, as_of.date)
+    counts = label_counts(labelled)
+    end = (pd.to_datetime(placements["end_date"]) if "end_date" in placements
+           else pd.Series(pd.NaT, index=placements.index))
+    start = pd.to_datetime(placements["start_date"])
+    return out | {
+        "total": counts.total, "labelled": counts.labelled, "durable": counts.durable,
+        "not_durable": counts.not_durable, "censored": counts.censored,
+        "future_end_dates": int((end > as_of.date).sum()),
+        "starts_after_as_of": int((start > as_of.date).sum()),
+    }
 
 
 def durable_labels(
@@ -90,7 +196,8 @@ def durable_labels(
     horizon_months : int
         Calendar months after the start at which the person must still be employed.
     as_of : date-like, optional
-        The day the outcomes are judged. Default: :func:`default_as_of`.
+        The day the outcomes are judged. Default: :func:`default_as_of` (the latest start
+        date); callers with a dataset use :func:`resolve_as_of`.
 
     Returns
     -------

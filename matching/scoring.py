@@ -24,7 +24,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from features.spec import FEATURE_NAMES
+from features.spec import FEATURE_NAMES, PAIR_COLUMNS
 
 if TYPE_CHECKING:
     from matching.config import Settings
@@ -57,7 +57,9 @@ def as_pipeline(model: Any) -> Any:
 def to_feature_frame(X: pd.DataFrame | np.ndarray) -> pd.DataFrame:
     """The ``FEATURE_NAMES`` frame (float, in spec order) from a frame or an ``(n, p)`` array.
 
-    Extra columns of a frame (ids, audit columns) are dropped; missing ones are an error.
+    Extra columns of a frame (ids, audit and context columns) are dropped; missing ones are an
+    error. An array may be the model features only or the whole pair matrix of
+    :func:`features.pairs.pair_features` (``PAIR_COLUMNS``, features first).
     """
     if isinstance(X, pd.DataFrame):
         missing = [n for n in FEATURE_NAMES if n not in X.columns]
@@ -65,6 +67,8 @@ def to_feature_frame(X: pd.DataFrame | np.ndarray) -> pd.DataFrame:
             raise ValueError(f"feature frame lacks columns {missing}")
         return X.loc[:, list(FEATURE_NAMES)].astype(float)
     arr = np.asarray(X, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == len(PAIR_COLUMNS):
+        arr = arr[:, :len(FEATURE_NAMES)]
     if arr.ndim != 2 or arr.shape[1] != len(FEATURE_NAMES):
         raise ValueError(
             f"feature array must have shape (n, {len(FEATURE_NAMES)}), got {arr.shape}"

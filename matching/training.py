@@ -78,7 +78,7 @@ from features.spec import FEATURE_NAMES, MONOTONIC_CST, feature_schema_hash
 from matching.errors import NoTrainingDataError
 from matching.explain import reference_values
 from matching.fairness import FairnessAudit, audit_fairness
-from matching.labels import durable_labels, label_counts
+from matching.labels import AsOf, durable_labels, history_summary, label_counts, resolve_as_of
 from matching.metrics import bootstrap_intervals, evaluate, reliability_curve
 from matching.scoring import limited_threads
 
@@ -456,7 +456,7 @@ def train_from_frame(
     frame: pd.DataFrame,
     settings: Settings,
     *,
-    as_of: str | pd.Timestamp | None = None,
+    as_of: AsOf | str | pd.Timestamp | None = None,
     test_fraction: float = 0.25,
     truth: Any = None,
     calibration: str = "isotonic",
@@ -470,7 +470,10 @@ def train_from_frame(
     """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    labelled_all = durable_labels(frame, settings.horizon_months, as_of)
+    if not isinstance(as_of, AsOf):
+        as_of = (resolve_as_of(frame) if as_of is None else resolve_as_of(frame, given=as_of))
+    history = history_summary(frame, as_of, settings.horizon_months)
+    labelled_all = durable_labels(frame, settings.horizon_months, as_of.date)
     counts_all = label_counts(labelled_all)
     as_of_text = labelled_all.attrs.get("as_of") or ""
     usable = ~labelled_all["censored"] & labelled_all["follow_up_complete"]
@@ -558,9 +561,12 @@ def train_from_frame(
         "early_endings_excluded": counts_all.early_endings,
         "dropped_candidate_on_both_sides": n_dropped,
         "final": len(labelled),
+        "future_end_dates": history["future_end_dates"],
+        "starts_after_as_of": history["starts_after_as_of"],
     }
     params = {
         "horizon_months": settings.horizon_months,
+        "as_of_reason": as_of.reason,
         "seed": settings.seed,
         "test_fraction": test_fraction,
         "split_drop": split_drop,
@@ -619,7 +625,8 @@ def train_model(
     settings : Settings
         ``horizon_months``, ``seed``, ``n_jobs`` are used.
     as_of : date-like, optional
-        Day the outcomes are judged; default the latest date in the placements table.
+        Day the outcomes are judged; default :func:`matching.labels.resolve_as_of`: the
+        dataset's declared extraction date, else the latest start date, never after today.
     test_fraction : float
         Share of the (latest) placements held out for evaluation.
     truth : GroundTruth, optional
@@ -654,7 +661,8 @@ def train_model(
     frame = placement_features(dataset, profiles, settings)
     seconds = time.perf_counter() - t
     log.info("built features of %d placements in %.1f s", len(frame), seconds)
-    result = train_from_frame(frame, settings, as_of=as_of, test_fraction=test_fraction,
+    reference = resolve_as_of(placements, getattr(dataset, "extraction_date", None), given=as_of)
+    result = train_from_frame(frame, settings, as_of=reference, test_fraction=test_fraction,
                               truth=truth, calibration=calibration, model_params=model_params,
                               split_drop=split_drop)
     result.timings["features"] = seconds

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from features.blocking import CONSTRAINT_DESCRIPTIONS, CONSTRAINTS  # noqa: E402
 from features.pairs import REACH_FLOOR_KM  # noqa: E402
 from features.profiles import BBL_MIN_HOURS  # noqa: E402
-from features.spec import FEATURES, feature_schema_hash  # noqa: E402
+from features.spec import AT_PLACEMENT, CONTEXT, FEATURES, feature_schema_hash  # noqa: E402
 from matching.config import Settings  # noqa: E402
 
 DIRECTION = {1: "↑ never lowers the score", -1: "↓ never raises the score", 0: "free"}
@@ -53,6 +53,31 @@ def render() -> str:
     for i, f in enumerate(FEATURES, start=1):
         add(f"| {i} | `{f.name}` | {_cell(f.description)} | {_cell(f.value_range)} | "
             f"{DIRECTION[f.monotone]} | {_cell(f.label_nl)} |")
+    add("")
+    add("Context columns, computed beside the features by `pair_features` (after them) for "
+        "display, ranking by value and SROI accounting, but **never model inputs**: whether a "
+        "target group counts for a project and what a placement is worth to the contractor "
+        "are rules of the SROI agreement, not reasons why a job lasts. They appear in "
+        "shortlists and reports as context, never as a reason.")
+    add("")
+    add("| column | meaning | range |")
+    add("|---|---|---|")
+    for f in CONTEXT:
+        add(f"| `{f.name}` | {_cell(f.description)} | {_cell(f.value_range)} |")
+    add("")
+    add("## Known at placement time (no time travel)")
+    add("")
+    add("Training rows are the pairs of past placements (`features.history.placement_features`). "
+        "Every feature of a past placement is computed from what was known when it started: the "
+        "data contract says a placement refers to the candidate's profile *as at placement*; a "
+        "field that is known only today (the candidate's current `available_from` or `status`) "
+        "is never used for a past placement. `tests/test_history.py` builds the features of a "
+        "historic placement from a snapshot of its start and compares.")
+    add("")
+    add("| column | known at placement time? where it comes from |")
+    add("|---|---|")
+    for f in (*FEATURES, *CONTEXT):
+        add(f"| `{f.name}` | {_cell(AT_PLACEMENT[f.name])} |")
     add("")
     add("Notes on the definitions:")
     add("")

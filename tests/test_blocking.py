@@ -13,7 +13,7 @@ from test_features import make_dataset
 from features.blocking import CONSTRAINTS, candidate_pairs, iter_candidate_pairs
 from features.pairs import pair_features, pair_travel_km
 from features.profiles import NO_DATE, Profiles, Vocabularies, build_profiles
-from features.spec import FEATURE_NAMES
+from features.spec import PAIR_COLUMNS
 from matching.config import Settings
 
 
@@ -146,7 +146,7 @@ def test_features_of_kept_pairs(sample_profiles):
     result = candidate_pairs(sample_profiles)
     X = pair_features(sample_profiles, result.pairs["cand_idx"].to_numpy(),
                       result.pairs["vac_idx"].to_numpy())
-    np.testing.assert_array_equal(result.pairs[list(FEATURE_NAMES)].to_numpy(), X)
+    np.testing.assert_array_equal(result.pairs[list(PAIR_COLUMNS)].to_numpy(), X)
     assert (result.pairs["within_reach"] == 1).all()
     assert (result.pairs["missing_required_certificates"] == 0).all()
     assert (result.pairs["target_group_eligible"] == 1).all()
@@ -220,7 +220,7 @@ def test_block_arrays_match_block_frame(sample_profiles):
     for block in iter_candidate_pairs(sample_profiles, chunk_pairs=500):
         assert len(block) == len(block.cand_idx) == len(block.vac_idx) == len(block.pairs)
         np.testing.assert_array_equal(block.pairs["cand_idx"].to_numpy(), block.cand_idx)
-        np.testing.assert_array_equal(block.pairs[list(FEATURE_NAMES)].to_numpy(),
+        np.testing.assert_array_equal(block.pairs[list(PAIR_COLUMNS)].to_numpy(),
                                       block.features)
         expected = pair_features(sample_profiles, block.cand_idx, block.vac_idx)
         np.testing.assert_array_equal(block.features, expected)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matching.labels import default_as_of, durable_labels, label_counts
+from matching.labels import (
+    default_as_of,
+    durable_labels,
+    history_summary,
+    label_counts,
+    resolve_as_of,
+)
 
 AS_OF = pd.Timestamp("2025-01-01")
 
@@ -63,11 +69,12 @@ def test_end_after_as_of_is_unknown() -> None:
     assert bool(out["censored"].iloc[0])
 
 
-def test_default_as_of_is_latest_date_and_counts() -> None:
+def test_default_as_of_is_latest_start_not_a_planned_end() -> None:
     p = _placements()
-    assert default_as_of(p) == pd.Timestamp("2024-12-15")
+    # the latest end date (2024-12-15) is a planned end; the history covers up to 2024-11-01
+    assert default_as_of(p) == pd.Timestamp("2024-11-01")
     out = durable_labels(p, horizon_months=6)
-    assert out.attrs["as_of"].startswith("2024-12-15")
+    assert out.attrs["as_of"].startswith("2024-11-01")
     counts = label_counts(out)
     assert counts.total == 5
     assert counts.durable + counts.not_durable + counts.censored == 5
@@ -80,3 +87,35 @@ def test_empty_table_and_bad_horizon() -> None:
     assert len(out) == 0
     with pytest.raises(ValueError, match="horizon_months"):
         durable_labels(_placements(), horizon_months=0)
+
+
+def test_resolve_as_of_order_and_reasons() -> None:
+    p = _placements()
+    assert resolve_as_of(p, today="2026-01-01").to_dict() == {
+        "as_of": "2024-11-01", "reason": "latest_start"}
+    assert resolve_as_of(p, "2024-11-20", today="2026-01-01").to_dict() == {
+        "as_of": "2024-11-20", "reason": "declared"}
+    # never later than today, whatever the export claims
+    assert resolve_as_of(p, "2027-01-01", today="2026-01-01").to_dict() == {
+        "as_of": "2026-01-01", "reason": "today_cap"}
+    future = p.assign(start_date=p["start_date"] + pd.DateOffset(years=3))
+    assert resolve_as_of(future, today="2026-01-01").reason == "today_cap"
+    # an explicit --as-of is taken as given
+    assert resolve_as_of(p, "2024-11-20", given="2024-06-01").to_dict() == {
+        "as_of": "2024-06-01", "reason": "given"}
+    assert resolve_as_of(p.iloc[:0]).reason == "empty"
+    assert "extractiedatum" in resolve_as_of(p, "2024-11-20").describe("nl")
+
+
+def test_planned_end_dates_are_not_outcomes() -> None:
+    # A real export: a placement started 2 months before the export with a contract that runs
+    # two years ahead. With the latest *end* date as reference it would look durable.
+    p = pd.DataFrame({"start_date": pd.to_datetime(["2024-09-01", "2024-01-01", "2024-10-15"]),
+                      "end_date": pd.to_datetime(["2026-09-01", "2024-03-01", "2026-10-15"])})
+    as_of = resolve_as_of(p, "2024-11-01", today="2026-01-01")
+    out = durable_labels(p, 6, as_of.date)
+    assert out["censored"].tolist() == [True, False, True]
+    summary = history_summary(p, as_of, 6)
+    assert summary["future_end_dates"] == 2
+    assert summary["censored"] == 2 and summary["labelled"] == 1
+    assert summary["reason"] == "declared" and summary["as_of"] == "2024-11-01"

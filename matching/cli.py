@@ -187,27 +187,36 @@ def validate(data: str, valuation: str | None, skip_invalid: bool, rejects: str 
              fmt: str) -> None:
     """Check a dataset against the data contract and print every problem at once.
 
-    Exits 0 when the data is clean, 2 when it is not.
+    Also reports the placement history's reference date (which as_of training will use and
+    why, how many placements are censored, how many end dates lie after it) and warnings
+    that do not block: unresolved skill and occupation terms, target groups the valuation
+    does not value, placements that start after the extraction date.
+
+    Exits 0 when the data is clean (warnings or not), 2 when it is not.
     """
+    from matching.labels import history_summary, resolve_as_of
     from matching.loading import load_dataset
+    from matching.validation import dataset_warnings, render_warnings, summarise_warnings
 
     settings = click.get_current_context().find_object(State).settings()
     result = load_dataset(data, valuation=valuation, skip_invalid=skip_invalid, settings=settings,
                           rejects_dir=(rejects or str(Path(data).resolve().parent / "rejects"))
                           if skip_invalid else None)
     ds = result.dataset
-    warnings = [p for p in result.problems if getattr(p, "severity", "error") != "error"]
+    warnings = summarise_warnings(result.problems) + dataset_warnings(ds, settings)
+    as_of = resolve_as_of(ds.placements, ds.extraction_date)
+    history = history_summary(ds.placements, as_of, settings.horizon_months)
     if fmt == "json":
         click.echo(json.dumps({
             "valid": True,
             "counts": {name: len(ds.table(name)) for name in
                        ("candidates", "projects", "vacancies", "placements", "valuation")},
             "rejected": len(result.rejected),
-            "warnings": [p.__dict__ for p in warnings],
+            "extraction_date": ds.extraction_date,
+            "history": {**history, "explanation": as_of.describe("en")},
+            "warnings": [w.to_dict() for w in warnings],
         }, indent=2, default=str))
         return
-    if warnings:
-        _render_problems(warnings, "table")
     click.echo(
         f"OK: {len(ds.candidates)} candidates, {len(ds.projects)} projects, "
         f"{len(ds.vacancies)} vacancies, {len(ds.placements)} placements, "
@@ -215,6 +224,18 @@ def validate(data: str, valuation: str | None, skip_invalid: bool, rejects: str 
         + (f"; {len(result.rejected)} invalid row(s) skipped" if len(result.rejected) else "")
         + "."
     )
+    declared = ds.extraction_date or "not declared (manifest.json, see docs/data-contract.md)"
+    click.echo(f"Extraction date: {declared}.")
+    click.echo(f"Reference date (as_of) for the placement history: {as_of.describe('en')}.")
+    if history.get("total"):
+        click.echo(
+            f"Placement history: {history['labelled']} of {history['total']} placements have a "
+            f"known outcome after {history['horizon_months']} months; {history['censored']} are "
+            f"censored (horizon not reached by as_of); {history['future_end_dates']} end "
+            "date(s) lie after as_of (planned ends: still employed on as_of).")
+    if warnings:
+        click.echo(f"\nWarnings ({len(warnings)}; they do not block):")
+        click.echo(render_warnings(warnings, "table"))
 
 
 # ----------------------------------------------------------------------------- sample
@@ -319,21 +340,27 @@ def _model_for(dataset, settings, models_dir: str):
 @click.option("--horizon-months", type=click.IntRange(1, 60), default=None,
               help="Durable = still employed this many months after start (default 6).")
 @click.option("--as-of", default=None,
-              help="Judge outcomes on this date (default: the latest date in placements).")
+              help="Judge outcomes on this date (default: the dataset's declared extraction "
+                   "date, else the latest start date in placements; never after today).")
 @click.option("--promote", is_flag=True,
-              help="Make the new model active (it is made active anyway when none is).")
+              help="Make the new model active (it is made active anyway when none is, "
+                   "unless it fails the sanity checks).")
+@click.option("--force", is_flag=True,
+              help="Promote even when the model fails the sanity checks (saturation, "
+                   "base rate, feature drift).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.pass_obj
 @handle_errors
 def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
           rejects: str | None, models_dir: str, lang: str | None, horizon_months: int | None,
-          as_of: str | None, promote: bool, fmt: str) -> None:
+          as_of: str | None, promote: bool, force: bool, fmt: str) -> None:
     """Retrain the durable-placement model on the placement history and register it.
 
     Reports quality (ROC AUC, average precision, Brier, calibration error, shortlist
     precision/NDCG), the logistic baseline, the oracle on generated data, and a fairness audit;
-    compares with the active model on the same test split.
+    compares with the active model on the newest placements neither was trained on. A model
+    that fails the sanity checks is registered but not made active unless --force is given.
     """
     from matching.ground_truth import load_truth
     from matching.model_compare import compare_with_active
@@ -351,7 +378,11 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
     registry = Registry(models_dir)
     previous = registry.active()
     comparison = compare_with_active(registry, result) if previous else None
-    activate = promote or previous is None
+    result.comparison = comparison
+    sanity = result.sanity or {}
+    failed = bool(sanity.get("warnings"))
+    refused = failed and not force and (promote or previous is None)
+    activate = (promote or previous is None) and not refused
     version = registry.register(result, activate=activate, lang=settings.lang)
     payload = {
         "version": version,
@@ -363,15 +394,20 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
         "metrics_cv": result.cv_metrics,
         "comparison_with_active": comparison,
         "fairness_warnings": list(result.fairness.warnings),
+        "history": result.history,
+        "sanity": sanity,
+        "promotion_refused": refused,
         "report": str(Path(models_dir) / version / "report.html"),
         "timings_s": result.timings,
     }
     if fmt == "json":
         click.echo(json.dumps(payload, indent=2, default=str))
-        return
-    from matching.render import render_training
+    else:
+        from matching.render import render_training
 
-    render_training(payload, settings.lang)
+        render_training(payload, settings.lang)
+    if refused:
+        raise click.exceptions.Exit(1)
 
 
 # ----------------------------------------------------------------------------- models

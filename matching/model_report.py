@@ -59,6 +59,15 @@ LABELS: dict[str, dict[str, str]] = {
         "perfect": "Perfect gekalibreerd", "score": "Score", "count": "Aantal plaatsingen",
         "durable": "duurzaam", "not_durable": "niet duurzaam",
         "importance_axis": "Daling ROC AUC",
+        "as_of_reason": "Peildatum gekozen", "sanity": "Controles bij gebruik",
+        "sanity_ok": "Alle controles in orde: geen verzadiging, voorspelde duurzaamheid past bij de historie, geen sterke verschuiving van kenmerken waar het model op leunt.",
+        "sanity_none": "Geen actuele pool (beschikbare kandidaten × open vacatures) om te controleren.",
+        "pool_pairs": "Paren in de actuele pool", "base_rate": "Historisch aandeel duurzaam",
+        "pool_rate": "Gemiddelde voorspelde kans in de pool", "saturated": "Aandeel paren boven 95%",
+        "feature": "Kenmerk",
+        "sanity_note": "PSI: verschuiving van de verdeling tussen trainingsplaatsingen (binnen bereik, certificaten compleet) en de beste 5 paren per open vacature; een waarschuwing bij PSI > 0,25 én een verschuiving van het gemiddelde van meer dan één standaardafwijking, voor kenmerken waar het model op leunt.",
+        "comparison": "Nieuw model tegen het actieve model", "active": "actief", "new": "nieuw",
+        "weak_skills": "In deze plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks (permutatie-belang {value:.3f} tegen {top:.3f} voor {top_name}): een hoge kans met weinig gevraagde vaardigheden is wat de data zegt, geen fout.",
         "metrics_cv": "Kwaliteit over voortschrijdende tijdsvensters",
         "metrics_cv_note": "Gepoolde voorspellingen van modellen die telkens alleen op eerdere "
                            "plaatsingen zijn getraind en op de volgende periode getoetst; een "
@@ -89,6 +98,15 @@ LABELS: dict[str, dict[str, str]] = {
         "perfect": "Perfectly calibrated", "score": "Score", "count": "Placements",
         "durable": "durable", "not_durable": "not durable",
         "importance_axis": "Drop in ROC AUC",
+        "as_of_reason": "Reference date chosen", "sanity": "Checks at serving time",
+        "sanity_ok": "All checks pass: no saturation, the predicted durable rate fits the history, no strong shift of features the model relies on.",
+        "sanity_none": "No current pool (available candidates × open vacancies) to check.",
+        "pool_pairs": "Pairs in the current pool", "base_rate": "Historic durable rate",
+        "pool_rate": "Mean predicted probability in the pool", "saturated": "Share of pairs above 95%",
+        "feature": "Feature",
+        "sanity_note": "PSI: distribution shift between training placements (within reach, certificates complete) and the best 5 pairs of each open vacancy; a warning at PSI > 0.25 and a mean shift of more than one standard deviation, for features the model relies on.",
+        "comparison": "New model against the active model", "active": "active", "new": "new",
+        "weak_skills": "In this placement history, skills barely predict durability (permutation importance {value:.3f} against {top:.3f} for {top_name}): a high chance with few of the required skills is what the data says, not an error.",
         "metrics_cv": "Quality over rolling time windows",
         "metrics_cv_note": "Pooled predictions of models each trained only on earlier placements "
                            "and tested on the next period: a larger sample than the single test "
@@ -229,10 +247,51 @@ def write_report(
                          if m in (getattr(result, "cv_metrics", None) or {}).get("model", {})],
         fairness=result.fairness.table.to_dict(orient="records"),
         warnings=result.fairness.warnings, fmt=_fmt,
+        history=getattr(result, "history", None) or {},
+        as_of_text=_as_of_text(getattr(result, "history", None) or {}, lang),
+        history_text=_history_text(getattr(result, "history", None) or {}, lang),
+        sanity=getattr(result, "sanity", None),
+        comparison=getattr(result, "comparison", None),
+        importance_notes=importance_notes(getattr(result, "importance", None) or {}, lang),
     )
     path = out / "report.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+WEAK_IMPORTANCE_RATIO = 0.25
+"""Skills "barely predict" when their importance is below this share of the top feature's."""
+
+
+def importance_notes(importance: dict[str, float], lang: str = "nl") -> list[str]:
+    """Plain statements about what the history says, e.g. that skills barely predict."""
+    if not importance:
+        return []
+    top_name, top = max(importance.items(), key=lambda kv: kv[1])
+    skills = max(importance.get("required_skill_coverage", 0.0),
+                 importance.get("preferred_skill_coverage", 0.0))
+    if top <= 0 or skills >= WEAK_IMPORTANCE_RATIO * top:
+        return []
+    label = getattr(spec(top_name), f"label_{lang}" if lang in ("nl", "en") else "label_en")
+    return [_t(lang)["weak_skills"].format(value=skills, top=top, top_name=label)]
+
+
+def _as_of_text(history: dict[str, Any], lang: str) -> str:
+    from matching.labels import AsOf
+
+    if not history:
+        return ""
+    date = None if history.get("as_of") is None else pd.Timestamp(history["as_of"])
+    return AsOf(date, history.get("reason", "")).describe(lang)
+
+
+def _history_text(history: dict[str, Any], lang: str) -> str:
+    from matching.i18n import text
+
+    if not history:
+        return ""
+    return text("history_line", lang, **{k: history.get(k, 0) for k in (
+        "labelled", "censored", "future_end_dates", "starts_after_as_of")})
 
 
 _CARD = {
@@ -263,6 +322,9 @@ zijn **geen** invoer van het model; ze dienen alleen voor de eerlijkheidsaudit.
 
 ## Eerlijkheid
 {fairness}
+
+## Controles
+{checks}
 
 ## Beperkingen
 - De uitkomstdefinitie (nog in dienst na {horizon} maanden) meet duurzaamheid, niet de kwaliteit
@@ -300,6 +362,9 @@ Protected attributes (age, birth year, home municipality, province, gender, nati
 
 ## Fairness
 {fairness}
+
+## Checks
+{checks}
 
 ## Limits
 - The outcome (still employed after {horizon} months) measures durability, not job quality or
@@ -347,4 +412,35 @@ def render_model_card(metadata: dict[str, Any], lang: str = "nl") -> str:
         model=f"CalibratedClassifierCV({params.get('calibration')}, {params.get('cv')}) over "
               "HistGradientBoostingClassifier with monotone constraints",
         libraries=", ".join(f"{k} {v}" for k, v in metadata.get("libraries", {}).items()),
+        checks=_card_checks(metadata, lang),
     )
+
+
+def _card_checks(metadata: dict[str, Any], lang: str) -> str:
+    """The model card's checks: reference date, sanity, comparison, what the data says."""
+    t = _t(lang)
+    lines = []
+    history = metadata.get("history") or {}
+    if history:
+        lines.append(f"- {t['as_of_reason']}: {_as_of_text(history, lang)}. "
+                     f"{_history_text(history, lang)}.")
+    sanity = metadata.get("sanity")
+    if sanity is None:
+        lines.append(f"- {t['sanity_none']}")
+    elif sanity.get("warnings"):
+        lines += [f"- ⚠ {w.get('message_' + lang, w.get('message_en'))}"
+                  for w in sanity["warnings"]]
+    else:
+        lines.append(f"- {t['sanity_ok']}")
+    comparison = metadata.get("comparison_with_active")
+    if comparison:
+        if comparison.get("metrics"):
+            auc = comparison["metrics"].get("roc_auc", {})
+            lines.append(f"- {t['comparison']} {comparison['active_version']}: ROC AUC "
+                         f"{_fmt(auc.get('active'))} → {_fmt(auc.get('new'))} "
+                         f"(n = {comparison.get('n_compared')}; {comparison.get('note')})")
+        else:
+            lines.append(f"- {t['comparison']} {comparison.get('active_version')}: "
+                         f"{comparison.get('note')}")
+    lines += [f"- {note}" for note in importance_notes(metadata.get("importance") or {}, lang)]
+    return "\n".join(lines)

@@ -80,6 +80,7 @@ from matching.explain import reference_values
 from matching.fairness import FairnessAudit, audit_fairness
 from matching.labels import AsOf, durable_labels, history_summary, label_counts, resolve_as_of
 from matching.metrics import bootstrap_intervals, evaluate, reliability_curve
+from matching.sanity import SanityReport, check_pool, feature_profile
 from matching.scoring import limited_threads
 
 if TYPE_CHECKING:
@@ -160,6 +161,16 @@ class TrainResult:
     cv_reliability: dict[str, pd.DataFrame] = field(default_factory=dict)
     cv_folds: list[dict[str, Any]] = field(default_factory=list)
     """Per fold: ``cutoff``, ``end``, ``train``, ``test``, ``dropped``."""
+    feature_profile: dict[str, Any] = field(default_factory=dict)
+    """:func:`matching.sanity.feature_profile` of the training rows (drift reference)."""
+    history: dict[str, Any] = field(default_factory=dict)
+    """:func:`matching.labels.history_summary`: reference date, its reason, censoring."""
+    sanity: dict[str, Any] | None = None
+    """:class:`matching.sanity.SanityReport` of the dataset's current pool (``train_model``)."""
+    importance: dict[str, float] = field(default_factory=dict)
+    """Permutation importance (drop in ROC AUC on the test split) of each feature."""
+    comparison: dict[str, Any] | None = None
+    """:func:`matching.model_compare.compare_with_active`, set before registering."""
 
     def metadata(self) -> dict[str, Any]:
         """The training part of a model's ``metadata.json`` (the registry adds the rest)."""
@@ -178,6 +189,11 @@ class TrainResult:
                 "warnings": list(self.fairness.warnings),
             },
             "reference": self.reference,
+            "feature_profile": self.feature_profile,
+            "history": self.history,
+            "sanity": self.sanity,
+            "importance": self.importance,
+            "comparison_with_active": self.comparison,
             "timings_s": self.timings,
         }
 
@@ -544,6 +560,10 @@ def train_from_frame(
     timings["rolling_origin"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    importance = _importance(eval_pipeline, X_test, y_test, settings.seed)
+    timings["importance"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     X_all, y_all = labelled.loc[:, list(FEATURE_NAMES)], labelled["label"].to_numpy()
     pipeline = _fit_model(
         build_model(settings.seed, calibration, 1, model_params),
@@ -602,7 +622,58 @@ def train_from_frame(
         cv_metrics=cv_metrics,
         cv_reliability=cv_reliability,
         cv_folds=cv_folds,
+        feature_profile={**feature_profile(X_all, y_all), "importance": importance},
+        history=history,
+        importance=importance,
     )
+
+
+def _importance(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
+                ) -> dict[str, float]:
+    """Permutation importance (mean drop in ROC AUC over 5 repeats) of each model feature."""
+    from sklearn.inspection import permutation_importance
+
+    if len(np.unique(y)) < 2:
+        return {}
+    with limited_threads(1):
+        res = permutation_importance(pipeline, X, y, scoring="roc_auc", n_repeats=5,
+                                     random_state=seed, n_jobs=1)
+    return {name: round(float(v), 5) for name, v in zip(X.columns, res.importances_mean,
+                                                         strict=True)}
+
+
+POOL_CHECK_MAX_PAIRS = 400_000
+"""At most this many serving pairs are scored for the training-time sanity check."""
+
+
+def check_current_pool(dataset: Dataset, pipeline: Any, profile: Mapping[str, Any],
+                       settings: Settings) -> SanityReport | None:
+    """Score the dataset's current pool (available x open, after blocking) and check it.
+
+    ``None`` when the dataset has no available candidates or no open vacancies.
+    """
+    from features.blocking import iter_candidate_pairs
+    from features.profiles import build_profiles
+
+    active = dataset.active()
+    if len(active.candidates) == 0 or len(active.vacancies) == 0:
+        return None
+    profiles = build_profiles(active, settings)
+    parts, vacs, n = [], [], 0
+    for block in iter_candidate_pairs(profiles, settings, with_features=True):
+        if len(block.cand_idx) == 0:
+            continue
+        parts.append(block.features[:, :len(FEATURE_NAMES)])
+        vacs.append(block.vac_idx)
+        n += len(block.cand_idx)
+        if n >= POOL_CHECK_MAX_PAIRS:
+            break
+    if not parts:
+        return None
+    X = pd.DataFrame(np.vstack(parts), columns=list(FEATURE_NAMES))
+    with limited_threads(1):
+        scores = pipeline.predict_proba(X)[:, 1]
+    return check_pool(profile, X, scores, np.concatenate(vacs))
 
 
 def train_model(
@@ -666,5 +737,12 @@ def train_model(
                               truth=truth, calibration=calibration, model_params=model_params,
                               split_drop=split_drop)
     result.timings["features"] = seconds
-    result.timings["total"] += seconds
+    t = time.perf_counter()
+    report = check_current_pool(dataset, result.pipeline, result.feature_profile, settings)
+    result.sanity = None if report is None else report.to_dict()
+    result.timings["sanity"] = time.perf_counter() - t
+    result.timings["total"] += seconds + result.timings["sanity"]
+    if report is not None and not report.ok:
+        for message in report.messages("en"):
+            log.warning("sanity check: %s", message)
     return result

@@ -105,8 +105,10 @@ def audit_fairness(
     -------
     FairnessAudit
         ``table`` with columns ``attribute``, ``group``, ``n``, ``mean_score``,
-        ``observed_rate``, ``calibration_error``, ``z``, ``evaluated``, ``warning``; and
-        ``warnings``.
+        ``observed_rate``, ``calibration_error``, ``gap`` (mean score minus observed rate:
+        positive = over-predicted) with its 95% interval ``gap_low``–``gap_high`` (normal
+        approximation, the outcome variance the scores imply), ``z``, ``evaluated``,
+        ``warning``; and ``warnings``.
     """
     rows: list[dict[str, object]] = []
     messages: list[str] = []
@@ -134,6 +136,7 @@ def audit_fairness(
             evaluated = n >= min_group_size
             warn = bool(evaluated and err > threshold and z >= z_min)
             shown = n >= min_report_size
+            gap = mean - rate
             rows.append({
                 "attribute": attribute,
                 "group": str(group),
@@ -141,6 +144,9 @@ def audit_fairness(
                 "mean_score": mean if shown else float("nan"),
                 "observed_rate": rate if shown else float("nan"),
                 "calibration_error": err if shown else float("nan"),
+                "gap": gap if shown else float("nan"),
+                "gap_low": gap - 1.96 * se if shown else float("nan"),
+                "gap_high": gap + 1.96 * se if shown else float("nan"),
                 "z": z if shown else float("nan"),
                 "evaluated": evaluated,
                 "warning": warn,
@@ -150,5 +156,5 @@ def audit_fairness(
                     attribute=attribute, group=group, mean=mean, rate=rate, n=n, err=err,
                     thr=threshold, z=z))
     columns = ["attribute", "group", "n", "mean_score", "observed_rate", "calibration_error",
-               "z", "evaluated", "warning"]
+               "gap", "gap_low", "gap_high", "z", "evaluated", "warning"]
     return FairnessAudit(pd.DataFrame(rows, columns=columns), messages)

@@ -55,6 +55,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no_warnings": "Geen waarschuwingen.",
         "attribute": "Kenmerk", "group": "Groep", "mean_score": "Gem. score",
         "observed_rate": "Waargenomen duurzaam", "calibration_error": "Kalibratiefout",
+        "gap_ci": "Verschil score − waargenomen [95%-interval]",
+        "gap_line": "{attribute} {group} (n = {n}): score {gap:+.1f} procentpunt t.o.v. waargenomen, 95%-interval [{low:+.1f}, {high:+.1f}]; {why}",
+        "gap_noise": "het interval reikt tot binnen 5 punten: verenigbaar met toeval in een groep van deze omvang",
+        "gap_real": "het interval ligt geheel buiten 5 punten: een echte afwijking; het model leert geen groepskenmerk, dus de oorzaak ligt in kenmerken die in deze groep anders uitwerken. Controleer de kalibratie van deze groep na de volgende hertraining",
         "mean_predicted": "Gemiddelde voorspelde kans", "observed": "Waargenomen aandeel duurzaam",
         "perfect": "Perfect gekalibreerd", "score": "Score", "count": "Aantal plaatsingen",
         "durable": "duurzaam", "not_durable": "niet duurzaam",
@@ -94,6 +98,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no_warnings": "No warnings.",
         "attribute": "Attribute", "group": "Group", "mean_score": "Mean score",
         "observed_rate": "Observed durable", "calibration_error": "Calibration error",
+        "gap_ci": "Score − observed [95% interval]",
+        "gap_line": "{attribute} {group} (n = {n}): score {gap:+.1f} points against observed, 95% interval [{low:+.1f}, {high:+.1f}]; {why}",
+        "gap_noise": "the interval reaches within 5 points: consistent with chance at this group size",
+        "gap_real": "the interval lies wholly beyond 5 points: a real deviation; the model learns no group attribute, so the cause lies in features that work out differently in this group. Check this group's calibration after the next retraining",
         "mean_predicted": "Mean predicted probability", "observed": "Observed durable share",
         "perfect": "Perfectly calibrated", "score": "Score", "count": "Placements",
         "durable": "durable", "not_durable": "not durable",
@@ -394,6 +402,14 @@ def render_model_card(metadata: dict[str, Any], lang: str = "nl") -> str:
     fairness = metadata.get("fairness", {})
     warnings = fairness.get("warnings", [])
     fair_text = ("\n".join(f"- ⚠ {w}" for w in warnings) if warnings else t["no_warnings"])
+    for row in fairness.get("table", []):
+        gap, low, high = row.get("gap"), row.get("gap_low"), row.get("gap_high")
+        if not row.get("evaluated") or gap is None or low is None or abs(gap) <= 0.05:
+            continue
+        fair_text += "\n- " + t["gap_line"].format(
+            attribute=row["attribute"], group=row["group"], n=row["n"], gap=gap * 100,
+            low=low * 100, high=high * 100,
+            why=t["gap_noise"] if low <= 0.05 and high >= -0.05 else t["gap_real"])
     fair_text += "\n\n" + t["fairness_note"]
     counts = metadata.get("counts", {})
     params = metadata.get("parameters", {})

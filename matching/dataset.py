@@ -14,7 +14,10 @@ class Dataset:
 
     Frames follow the canonical form documented in :mod:`matching.schema`; the index of
     each frame is the row number as the user sees it in the source file or sheet.
-    ``sources`` maps table name to the file (and sheet) it came from.
+    ``sources`` maps table name to the file (and sheet) it came from. ``extraction_date`` is
+    the day the data was exported (ISO ``YYYY-MM-DD``) when the dataset declares it in its
+    manifest (``manifest.json`` in a folder, sheet ``manifest`` in a workbook; see
+    ``docs/data-contract.md``), else ``None``.
     """
 
     candidates: pd.DataFrame
@@ -24,6 +27,7 @@ class Dataset:
     valuation: pd.DataFrame
     sources: dict[str, str] = field(default_factory=dict)
     path: str = ""
+    extraction_date: str | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

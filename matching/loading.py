@@ -8,6 +8,11 @@ Reading happens in three steps, so that every failure can be reported with the r
    dates, booleans, lists, PC6, municipality names …), reporting ``type`` problems;
 3. **validate** the converted tables with :func:`matching.validation.validate`.
 
+The optional **manifest** (``manifest.json`` in a folder, sheet ``manifest`` in a workbook)
+declares the extraction date (:data:`matching.schema.MANIFEST_KEYS`); it ends up in
+:attr:`Dataset.extraction_date <matching.dataset.Dataset>`, and a malformed value is a
+problem like any other (it cannot be skipped).
+
 Parser and IO failures are translated here, at the module edge: a missing dataset path
 raises :class:`~matching.errors.InputFileError`, an unreadable table file becomes a
 ``unreadable_file`` problem. Any error-level problem raises
@@ -21,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import re
 import time
@@ -38,7 +44,18 @@ from matching import reference
 from matching.config import Settings
 from matching.dataset import Dataset
 from matching.errors import InputFileError, ValidationError
-from matching.schema import CEFR_LEVELS, TABLES, VALUE_ALIASES, Column, Problem, TableSchema
+from matching.schema import (
+    CEFR_LEVELS,
+    MANIFEST_FILE,
+    MANIFEST_KEY_COLUMNS,
+    MANIFEST_KEYS,
+    MANIFEST_SHEET,
+    TABLES,
+    VALUE_ALIASES,
+    Column,
+    Problem,
+    TableSchema,
+)
 from matching.validation import make_problems, sort_problems, validate
 
 __all__ = ["LoadResult", "load_dataset", "normalise_column_name", "read_table_file"]
@@ -111,6 +128,16 @@ class _RawTable:
     frame: pd.DataFrame
     decimal_comma: bool = False
     sep: str = ","
+
+
+@dataclass(frozen=True)
+class _ManifestEntry:
+    """One known key of the dataset manifest as read (``row`` is None for ``manifest.json``)."""
+
+    key: str
+    file: str
+    row: int | None
+    value: object
 
 
 # --------------------------------------------------------------------------- reading files
@@ -318,16 +345,23 @@ def _pick_sheet(sheets: dict[str, _RawTable], table: str, file_name: str) -> _Ra
     return raw
 
 
-def _read_sources(path: Path) -> tuple[dict[str, _RawTable], list[Problem], list[str]]:
-    """Locate and read every table of a folder or workbook."""
+def _read_sources(path: Path
+                  ) -> tuple[dict[str, _RawTable], list[Problem], list[str], list[_ManifestEntry]]:
+    """Locate and read every table (and the manifest) of a folder or workbook."""
     names = _table_names()
     found: dict[str, list[_RawTable]] = {}
     problems: list[Problem] = []
     warnings: list[str] = []
+    manifest: list[_ManifestEntry] = []
     if path.is_dir():
         files = sorted(p for p in path.iterdir()
                        if p.is_file() and not p.name.startswith(("~$", ".")))
         for file in files:
+            if file.name.lower() == MANIFEST_FILE:
+                entries, manifest_problems = _read_manifest_json(file)
+                manifest += entries
+                problems += manifest_problems
+                continue
             table = names.get(normalise_column_name(file.stem))
             if file.suffix.lower() not in DATA_SUFFIXES:
                 continue
@@ -349,6 +383,11 @@ def _read_sources(path: Path) -> tuple[dict[str, _RawTable], list[Problem], list
         except _Unreadable as exc:
             raise InputFileError(f"cannot read workbook {path}: {exc}") from exc
         for sheet, raw in sheets.items():
+            if normalise_column_name(sheet) == MANIFEST_SHEET:
+                entries, manifest_problems = _read_manifest_sheet(raw)
+                manifest += entries
+                problems += manifest_problems
+                continue
             table = names.get(normalise_column_name(sheet))
             if table is None:
                 warnings.append(f"{raw.file}: not a table of the data contract; ignored")
@@ -371,7 +410,91 @@ def _read_sources(path: Path) -> tuple[dict[str, _RawTable], list[Problem], list
                                      "keep one"))
             continue
         tables[table] = raws[0]
-    return tables, problems, warnings
+    return tables, problems, warnings, manifest
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _manifest_keys() -> dict[str, str]:
+    """Normalised manifest key names (including Dutch aliases) -> canonical key."""
+    return {normalise_column_name(name): column.name
+            for column in MANIFEST_KEYS for name in (column.name, *column.aliases)}
+
+
+def _read_manifest_json(file: Path) -> tuple[list[_ManifestEntry], list[Problem]]:
+    """The known keys of a ``manifest.json`` (a JSON object; other keys are ignored)."""
+    example = '{"extraction_date": "2026-03-01"}'
+    try:
+        payload = json.loads(_decode(file.read_bytes()))
+    except (OSError, UnicodeError, ValueError) as exc:
+        return [], [_problem("manifest", file.name, "unreadable_file",
+                             f"cannot read {file.name}: {type(exc).__name__}: {exc}; expected "
+                             f"a JSON object such as {example}")]
+    if not isinstance(payload, dict):
+        return [], [_problem("manifest", file.name, "unreadable_file",
+                             f"{file.name} holds a JSON {type(payload).__name__}; expected an "
+                             f"object such as {example}")]
+    keys = _manifest_keys()
+    return [_ManifestEntry(keys[normalise_column_name(name)], file.name, None, value)
+            for name, value in payload.items() if normalise_column_name(name) in keys], []
+
+
+def _read_manifest_sheet(raw: _RawTable) -> tuple[list[_ManifestEntry], list[Problem]]:
+    """The known keys of a workbook's ``manifest`` sheet (columns key / value)."""
+    by_name = {normalise_column_name(c): c for c in raw.frame.columns}
+    columns = []
+    for accepted in MANIFEST_KEY_COLUMNS:
+        found = next((by_name[n] for n in accepted if n in by_name), None)
+        if found is None:
+            names = ", ".join(repr(n) for n in accepted)
+            present = ", ".join(map(str, raw.frame.columns)) or "none"
+            return [], [_problem("manifest", raw.file, "missing_column",
+                                 f"the manifest sheet needs two columns key and value; column "
+                                 f"{accepted[0]!r} is missing (accepted names: {names}); "
+                                 f"columns found: {present}", column=accepted[0])]
+        columns.append(found)
+    keys = _manifest_keys()
+    return [_ManifestEntry(keys[normalise_column_name(key)], raw.file, int(row), value)
+            for row, key, value in zip(raw.frame.index, raw.frame[columns[0]],
+                                       raw.frame[columns[1]], strict=True)
+            if normalise_column_name(key) in keys], []
+
+
+def _manifest_values(entries: list[_ManifestEntry]) -> tuple[dict[str, str | None], list[Problem]]:
+    """Each manifest key's value (ISO text for dates; ``None`` when absent or empty)."""
+    values: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    for column in MANIFEST_KEYS:
+        given = [e for e in entries if e.key == column.name]
+        values[column.name] = None
+        if len(given) > 1:
+            where = ", ".join(e.file if e.row is None else f"{e.file} row {e.row}" for e in given)
+            problems.append(_problem("manifest", given[1].file, "duplicate_id",
+                                     f"{column.name} is given {len(given)} times ({where}); "
+                                     "keep one", column=column.name, row=given[1].row,
+                                     value=str(given[1].value)))
+            continue
+        if not given or given[0].value is None:
+            continue
+        entry = given[0]
+        if not isinstance(entry.value, str):  # a JSON number, list, boolean …
+            problems.append(_problem("manifest", entry.file, "type",
+                                     f"{column.name} {entry.value!r} is not a date; write it as "
+                                     'a text such as "2026-03-01"', column=column.name,
+                                     row=entry.row, value=json.dumps(entry.value)))
+            continue
+        text = entry.value.strip()
+        if not text:
+            continue
+        converted, bad, template = _convert_values(pd.Series([text], dtype="str"), column, False)
+        if bool(bad.iloc[0]):
+            problems.append(_problem("manifest", entry.file, "type",
+                                     f"{column.name} " + template.format(value=text),
+                                     column=column.name, row=entry.row, value=text))
+            continue
+        values[column.name] = pd.Timestamp(converted.iloc[0]).strftime("%Y-%m-%d")
+    return values, problems
 
 
 # --------------------------------------------------------------------------- headers
@@ -613,6 +736,9 @@ def load_dataset(
     path : path
         A folder with one file per table (``candidates.csv|.xlsx|.parquet`` or the Dutch
         names such as ``kandidaten.csv``), or one ``.xlsx`` workbook with a sheet per table.
+        An optional ``manifest.json`` in the folder (or sheet ``manifest`` with columns key /
+        value in the workbook) declares ``extraction_date``, returned as
+        ``dataset.extraction_date``.
     valuation : path, optional
         A valuation table (CSV, ``.xlsx`` or Parquet) replacing the default building blocks
         and any valuation table in the dataset.
@@ -635,11 +761,14 @@ def load_dataset(
         The path does not exist, is not a folder or workbook, or the workbook is unreadable.
     ValidationError
         An error-level problem, carrying every problem found (with ``skip_invalid`` only
-        for problems no row can be dropped for: missing tables or columns, unreadable files).
+        for problems no row can be dropped for: missing tables or columns, unreadable files,
+        a malformed manifest).
     """
     started = time.perf_counter()
     path = Path(path)
-    raws, problems, warnings = _read_sources(path)
+    raws, problems, warnings, manifest_entries = _read_sources(path)
+    manifest, manifest_problems = _manifest_values(manifest_entries)
+    problems += manifest_problems
     if valuation is not None:
         valuation = Path(valuation)
         if not valuation.is_file():
@@ -682,7 +811,7 @@ def load_dataset(
     problems = sort_problems(problems)
     warnings += [f"{p.file}: {p.message}" for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
-    fatal = [p for p in errors if p.row is None]
+    fatal = [p for p in errors if p.row is None or p.table not in TABLES]  # manifest: no rows
     if errors and (not skip_invalid or fatal):
         raise ValidationError(problems, f"{len(errors)} error(s) in the input data"
                               + (f" ({len(fatal)} cannot be skipped)" if skip_invalid else ""))
@@ -695,7 +824,7 @@ def load_dataset(
         for table, count in rejected.groupby("table", sort=False).size().items():
             warnings.append(f"{sources[table]}: {count} invalid row(s) of {table} skipped")
     dataset = Dataset(**{name: tables[name] for name in TABLES}, sources=sources,
-                      path=str(path))
+                      path=str(path), extraction_date=manifest["extraction_date"])
     log.info("loaded %s in %.2fs: %s; %d problem(s), %d row(s) rejected", path.name,
              time.perf_counter() - started,
              ", ".join(f"{len(tables[n])} {n}" for n in TABLES), len(problems), len(rejected))
@@ -717,7 +846,7 @@ def _drop_invalid(tables: dict[str, pd.DataFrame], problems: list[Problem],
     """Drop rows with errors, then rows whose parent was dropped (cascade, to a fixpoint)."""
     bad: dict[str, set[int]] = {name: set() for name in tables}
     for p in problems:
-        if p.severity == "error" and p.row is not None:
+        if p.severity == "error" and p.row is not None and p.table in bad:
             bad[p.table].add(p.row)
     kept = {name: frame.drop(index=sorted(bad[name])) for name, frame in tables.items()}
     cascade: list[Problem] = []
@@ -743,7 +872,7 @@ def _drop_invalid(tables: dict[str, pd.DataFrame], problems: list[Problem],
     problems = sort_problems([*problems, *cascade])
     reasons: dict[tuple[str, int], list[str]] = {}
     for p in problems:
-        if p.severity == "error" and p.row is not None:
+        if p.severity == "error" and p.row is not None and p.table in bad:
             reasons.setdefault((p.table, p.row), []).append(_reason(p))
     rejected = pd.DataFrame(
         [{"table": t, "row": r, "reasons": "; ".join(reasons[(t, r)])}

@@ -257,6 +257,18 @@ VALUATION = TableSchema(
     ),
 )
 
+MANIFEST_FILE = "manifest.json"
+MANIFEST_SHEET = "manifest"
+MANIFEST_KEY_COLUMNS: tuple[tuple[str, ...], tuple[str, ...]] = (("key", "sleutel"),
+                                                                 ("value", "waarde"))
+"""Header names (with Dutch aliases) of the two columns of a workbook's ``manifest`` sheet."""
+
+MANIFEST_KEYS: tuple[Column, ...] = (
+    _c("extraction_date", "date", False, "Day the data was exported from the source system. Outcomes of the placement history are judged on this day: an end date after it is a planned end (still employed), a placement whose horizon lies after it is censored.", aliases=("extractiedatum", "exportdatum")),
+)
+"""Keys of the optional dataset manifest (``manifest.json`` in a folder, sheet ``manifest`` in
+a workbook). Other keys are ignored."""
+
 TABLES: dict[str, TableSchema] = {
     t.name: t for t in (CANDIDATES, PROJECTS, VACANCIES, PLACEMENTS, VALUATION)
 }
@@ -300,5 +312,9 @@ RULES: dict[str, str] = {
     "duplicate_id": "the id occurs more than once",
     "dangling_reference": "the referenced id does not exist",
     "date_order": "an end date lies before the start date",
+    "unresolved_skill": "skill terms that do not resolve to the skill vocabulary",
+    "unresolved_occupation": "occupation terms that do not resolve to ISCO-08 / ESCO",
+    "unvalued_target_group": "a target group without a row in the valuation table",
+    "start_after_extraction": "placements that start after the extraction date",
 }
 """Every validation rule id with its meaning (documented in docs/data-contract.md)."""

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from matching import reference, schema
 from matching.loading import BOOLEAN_WORDS
-from matching.validation import WARNING_RULES, range_text
+from matching.validation import (
+    DATASET_WARNING_RULES,
+    FIRST_EXAMPLES,
+    TOP_TERMS,
+    UNRESOLVED_SHARE,
+    WARNING_RULES,
+    range_text,
+)
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
 
@@ -50,6 +57,8 @@ with one sheet per table.
   used. `--valuation FILE` replaces both and is checked against the `valuation` table below.
 * Formats: `.csv` (also `.txt`, `.tsv`), `.xlsx` (also `.xlsm`; a one-table workbook uses the
   sheet named after the table, else its first sheet) and `.parquet`.
+* Optional: a manifest that declares the extraction date (`manifest.json` in the folder,
+  sheet `manifest` in the workbook; see *Manifest* below).
 
 **CSV dialect.** The encoding is detected: UTF-8 with or without BOM, UTF-16 with BOM
 (Excel "Unicode text"), otherwise Windows-1252 (Dutch Excel's "CSV (puntkomma-gescheiden)").
@@ -152,6 +161,76 @@ def _table_section(table: schema.TableSchema) -> list[str]:
     return [*lines, ""]
 
 
+def _manifest_section() -> list[str]:
+    key, value = schema.MANIFEST_KEY_COLUMNS
+    lines = [
+        "## Manifest: the extraction date (optional)", "",
+        "A dataset may declare the day it was exported from the source system. A folder holds "
+        f"it in `{schema.MANIFEST_FILE}` at its root, a JSON object; other keys are ignored "
+        "(the sample generator writes its seed, sizes and file fingerprints there):", "",
+        "```json", '{"extraction_date": "2026-11-01"}', "```", "",
+        f"A workbook holds it in an optional sheet `{schema.MANIFEST_SHEET}` with two columns "
+        f"`{key[0]}` and `{value[0]}` (Dutch `{key[1]}`, `{value[1]}`), one row per key; other "
+        f"rows are ignored. A `{schema.MANIFEST_FILE}` next to a workbook is not read (a folder "
+        "may hold several workbooks).", "",
+        "| key | type | meaning | Dutch names |", "|---|---|---|---|",
+    ]
+    for column in schema.MANIFEST_KEYS:
+        aliases = ", ".join(f"`{a}`" for a in column.aliases)
+        lines.append("| " + " | ".join(_cell(v) for v in (
+            f"`{column.name}`", KIND_TEXT[column.kind], column.description, aliases)) + " |")
+    lines += [
+        "",
+        "The date is written as in the tables: ISO `2026-11-01` (recommended), Dutch "
+        "`01-11-2026`, or an Excel date cell in the sheet. An empty value or `null` means not "
+        "declared. A value that is not a date (rule `type`), a key given twice (`duplicate_id`), "
+        f"a `{schema.MANIFEST_FILE}` that is not a JSON object (`unreadable_file`) or a sheet "
+        "without its two columns (`missing_column`) is an error that `--skip-invalid` cannot "
+        "skip.", "",
+        "**What it changes.** The placement history is judged on a reference date `as_of`: the "
+        "declared extraction date; without one, the latest start date in the history; never "
+        "later than today. A placement whose horizon lies after `as_of` is censored, and an end "
+        "date after `as_of` is a planned end (the person was still employed on that day), "
+        "never an outcome. `sroi-match validate` prints which `as_of` will be used and why, how "
+        "many placements are censored and how many end dates lie after it.", "",
+    ]
+    return lines
+
+
+def _warnings_section() -> list[str]:
+    share = f"{UNRESOLVED_SHARE:.0%}"
+    return [
+        "## Validation warnings", "",
+        "`sroi-match validate` also looks at the loaded dataset for things that do not block "
+        "(the exit code stays 0) but that a person should know before trusting the results. "
+        "Each warning has a rule, the file and column, a count and the first examples; the "
+        "JSON output (`--format json`) lists them under `warnings`.", "",
+        "| rule | fires when | count | examples |", "|---|---|---|---|",
+        "| `unresolved_skill` | more than " + share + " of the terms of `candidates.skills`, "
+        "`vacancies.required_skills` or `vacancies.preferred_skills` (one warning per column) "
+        "do not resolve to the skill vocabulary | term occurrences | the "
+        f"{TOP_TERMS} most frequent terms, with the nearest known term |",
+        "| `unresolved_occupation` | the same for `candidates.occupations` and "
+        "`vacancies.occupation` (ISCO-08 codes always resolve) | term occurrences | the "
+        f"{TOP_TERMS} most frequent terms, with the nearest known term |",
+        "| `unvalued_target_group` | a candidate's target group, or a group in "
+        "`vacancies.eligible_target_groups`, has no row in the valuation table in use (it "
+        "counts 0 EUR) | rows | every such group with its count |",
+        "| `start_after_extraction` | a placement starts after the declared extraction date "
+        "(or after today when none is declared or it lies in the future) | placements | the "
+        f"first {FIRST_EXAMPLES} placements |",
+        "",
+        "Terms resolve as the shortlist resolves them (exact names, then a fuzzy match with "
+        "cut-off `fuzzy_cutoff`). A few typos are normal and stay quiet: the fuzzy match "
+        "absorbs most of them, and on the committed sample about 0.5% of the skill terms "
+        f"remain unresolved. More than {share} in a column points at a vocabulary the "
+        "reference does not know (another language, internal codes, abbreviations). "
+        "Certificates are not warned about: an unknown certificate is an error (rule "
+        "`unknown_code`). A placement whose candidate or vacancy is not in the tables is an "
+        "error too (`dangling_reference`).", "",
+    ]
+
+
 def _value_aliases() -> list[str]:
     users: dict[str, list[str]] = {}
     for table in schema.TABLES.values():
@@ -198,6 +277,8 @@ def _rules() -> list[str]:
     for rule, meaning in schema.RULES.items():
         severity = "warning" if rule in WARNING_RULES else "error"
         lines.append(f"| `{rule}` | {severity} | {_cell(meaning)} |")
+    lines += ["", "The " + ", ".join(f"`{r}`" for r in schema.RULES if r in DATASET_WARNING_RULES)
+              + " warnings are explained under *Validation warnings*."]
     return [*lines, ""]
 
 
@@ -230,7 +311,8 @@ def render() -> str:
     ]
     for table in schema.TABLES.values():
         lines += _table_section(table)
-    lines += _value_aliases() + _reference_lists() + _rules() + _canonical_form()
+    lines += (_manifest_section() + _value_aliases() + _reference_lists() + _rules()
+              + _warnings_section() + _canonical_form())
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -407,6 +407,125 @@ def test_skip_invalid_without_errors_rejects_nothing(plain: LoadResult) -> None:
     assert_same_tables(plain, result)
 
 
+# --------------------------------------------------------------------------- manifest
+
+
+def write_manifest(folder: Path, text: str, name: str = "manifest.json") -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ('{"generator": "matching.sample", "seed": 42, "reference_date": "2026-11-01",'
+     ' "extraction_date": "2026-11-01", "files": {"candidates.csv": "ab"}}', "2026-11-01"),
+    ('{"extractiedatum": "01-11-2026"}', "2026-11-01"),   # Dutch key and date
+    ('{"extraction_date": "2026-11-01T17:30:00"}', "2026-11-01"),
+    ('{"extraction_date": null}', None),
+    ('{"extraction_date": "  "}', None),
+    ('{"reference_date": "2026-11-01"}', None),           # other keys are ignored
+])
+def test_manifest_json_declares_the_extraction_date(tmp_path: Path, payload: str,
+                                                     expected: str | None) -> None:
+    folder = copy_plain(tmp_path)
+    write_manifest(folder, payload)
+    result = load_dataset(folder)
+    assert result.dataset.extraction_date == expected
+    assert result.problems == [] and result.warnings == []
+
+
+def test_without_manifest_no_extraction_date(plain: LoadResult) -> None:
+    assert plain.dataset.extraction_date is None
+    assert plain.dataset.active().extraction_date is None
+
+
+def test_upper_case_manifest_name_is_read(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    write_manifest(folder, '{"extraction_date": "2026-01-31"}', "Manifest.JSON")
+    assert load_dataset(folder).dataset.extraction_date == "2026-01-31"
+
+
+def test_workbook_manifest_sheet(plain: LoadResult, tmp_path: Path) -> None:
+    import datetime as dt
+
+    book = tmp_path / "dataset.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in typed_frames().items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        pd.DataFrame({"Sleutel": ["bron", "Extraction date"],
+                      "Waarde": ["Suite4Sociaal domein", dt.datetime(2026, 11, 1)]}).to_excel(
+            writer, sheet_name="Manifest", index=False)
+    result = load_dataset(book)
+    assert result.dataset.extraction_date == "2026-11-01"
+    assert result.warnings == []  # the manifest sheet is not an unknown table
+    assert_same_tables(plain, result)
+
+
+def manifest_problems(path: Path, **kw) -> list[tuple]:
+    with pytest.raises(ValidationError) as info:
+        load_dataset(path, **kw)
+    return [(p.file, p.row, p.column, p.value, p.rule, p.table, p.severity)
+            for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("payload", "value", "rule"), [
+    ('{"extraction_date": "2026-13-01"}', "2026-13-01", "type"),
+    ('{"extraction_date": "31-02-2026"}', "31-02-2026", "type"),
+    ('{"extraction_date": "gisteren"}', "gisteren", "type"),
+    ('{"extraction_date": 20261101}', "20261101", "type"),
+    ('{"extraction_date": "2026-11-01", "extractiedatum": "2026-11-02"}', "2026-11-02",
+     "duplicate_id"),
+])
+def test_bad_manifest_date_is_an_error(tmp_path: Path, payload: str, value: str,
+                                       rule: str) -> None:
+    folder = copy_plain(tmp_path)
+    write_manifest(folder, payload)
+    expected = [("manifest.json", None, "extraction_date", value, rule, "manifest", "error")]
+    assert manifest_problems(folder) == expected
+    assert manifest_problems(folder, skip_invalid=True) == expected  # cannot be skipped
+
+
+def test_bad_manifest_message_names_value_and_format(tmp_path: Path) -> None:
+    folder = copy_plain(tmp_path)
+    write_manifest(folder, '{"extraction_date": "2026-13-01"}')
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    assert info.value.problems[0].message == (
+        "extraction_date '2026-13-01' is not a date (use 2026-03-01 or 01-03-2026)")
+
+
+@pytest.mark.parametrize("payload", ["{not json", '["2026-11-01"]', ""])
+def test_unreadable_manifest_is_an_error(tmp_path: Path, payload: str) -> None:
+    folder = copy_plain(tmp_path)
+    write_manifest(folder, payload)
+    [(file, row, column, _, rule, table, _)] = manifest_problems(folder)
+    assert (file, row, column, rule, table) == ("manifest.json", None, None, "unreadable_file",
+                                                "manifest")
+
+
+def test_bad_workbook_manifest_names_sheet_and_row(tmp_path: Path) -> None:
+    book = tmp_path / "dataset.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in typed_frames().items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        pd.DataFrame({"key": ["source", "extraction_date"],
+                      "value": ["export", "1 november"]}).to_excel(
+            writer, sheet_name="manifest", index=False)
+    assert manifest_problems(book, skip_invalid=True) == [
+        ("dataset.xlsx[manifest]", 3, "extraction_date", "1 november", "type", "manifest",
+         "error")]
+
+
+def test_workbook_manifest_needs_key_and_value_columns(tmp_path: Path) -> None:
+    book = tmp_path / "dataset.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in typed_frames().items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        pd.DataFrame({"key": ["extraction_date"], "datum": ["2026-11-01"]}).to_excel(
+            writer, sheet_name="manifest", index=False)
+    [(file, row, column, _, rule, _, _)] = manifest_problems(book)
+    assert (file, row, column, rule) == ("dataset.xlsx[manifest]", None, "value",
+                                         "missing_column")
+
+
 # --------------------------------------------------------------------------- file errors
 
 

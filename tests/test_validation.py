@@ -15,10 +15,18 @@ from matching.errors import ValidationError
 from matching.loading import load_dataset
 from matching.schema import RULES, Problem
 from matching.validation import (
+    DATASET_WARNING_RULES,
     PROBLEM_COLUMNS,
+    UNRESOLVED_SHARE,
+    WARNING_RULES,
+    DataWarning,
+    WarningExample,
+    dataset_warnings,
     problems_frame,
     render_problems,
+    render_warnings,
     severity_of,
+    summarise_warnings,
     validate,
 )
 
@@ -264,7 +272,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         ("placements", 2, "vacancy_id", "dangling_reference"),
         ("valuation", None, None, "unreadable_file"),
     }
-    assert {p.rule for p in found} | {"missing_table"} == set(RULES)
+    assert {p.rule for p in found} | {"missing_table"} == set(RULES) - DATASET_WARNING_RULES
     # sorted in reading order: table, then row (file-level first), then column order
     order = [(p.table, p.row) for p in found]
     assert order[:3] == [("candidates", 2), ("candidates", 2), ("candidates", 3)]
@@ -305,7 +313,9 @@ def test_validate_in_memory_frames() -> None:
 
 def test_severity() -> None:
     assert severity_of("unknown_column") == "warning"
-    assert {severity_of(r) for r in RULES if r != "unknown_column"} == {"error"}
+    assert {severity_of(r) for r in DATASET_WARNING_RULES} == {"warning"}
+    assert DATASET_WARNING_RULES | {"unknown_column"} == WARNING_RULES
+    assert {severity_of(r) for r in RULES if r not in WARNING_RULES} == {"error"}
     with pytest.raises(KeyError):
         severity_of("no_such_rule")
 
@@ -368,3 +378,189 @@ def test_data_contract_doc_is_generated_from_schema() -> None:
         "docs/data-contract.md is stale: run python scripts/gen_data_contract_doc.py")
     for rule in RULES:
         assert f"`{rule}`" in committed
+
+
+# --------------------------------------------------------------------------- dataset warnings
+
+
+def write_manifest(folder: Path, **keys: object) -> None:
+    """A manifest.json as the sample generator writes it, plus ``keys``."""
+    payload = {"generator": "test", "seed": 1, "files": {"candidates.csv": "abc"}, **keys}
+    (folder / "manifest.json").write_text(json.dumps(payload), encoding="utf-8")
+
+
+def warnings_of(folder: Path, rule: str, today: str = "2026-12-01", **kw) -> list[DataWarning]:
+    found = dataset_warnings(load_dataset(folder, **kw).dataset, today=today)
+    assert all(w.severity == "warning" for w in found)
+    return [w for w in found if w.rule == rule]
+
+
+def test_unresolved_skills_are_counted_with_the_nearest_known_term(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, {("candidates", 2, "skills"): "Timmerne;metselen",
+                                ("candidates", 3, "skills"): "kwispelen",
+                                ("candidates", 4, "skills"): "TIMMERNE|orderpicken"})
+    [w] = [w for w in warnings_of(folder, "unresolved_skill") if w.table == "candidates"]
+    assert (w.file, w.column, w.count) == ("candidates.csv", "skills", 3)
+    assert "3 of 6 skill terms" in w.message and "2 distinct" in w.message
+    assert w.examples == (WarningExample("Timmerne", 2, (2, 4), "Timmeren"),
+                          WarningExample("kwispelen", 1, (3,), None))
+
+
+def test_unresolved_occupations(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, {("candidates", 2, "occupations"): "hoveneir",
+                                ("vacancies", 3, "occupation"): "dierentemmer"})
+    found = warnings_of(folder, "unresolved_occupation")
+    assert [(w.table, w.column, w.count) for w in found] == [
+        ("candidates", "occupations", 1), ("vacancies", "occupation", 1)]
+    assert found[0].examples == (WarningExample("hoveneir", 1, (2,), "hovenier"),)
+    assert found[1].examples == (WarningExample("dierentemmer", 1, (3,), "dierentrainer"),)
+
+
+def test_a_few_unresolved_terms_stay_quiet() -> None:
+    """At most UNRESOLVED_SHARE of a column's terms may be typos without a warning."""
+    from matching.dataset import Dataset
+    from matching.reference import default_valuation
+
+    def warnings_for(n_bad: int) -> list[DataWarning]:
+        skills = [("kwispelen",)] * n_bad + [("metselen",)] * (100 - n_bad)
+        candidates = pd.DataFrame({"candidate_id": [f"C{i}" for i in range(100)],
+                                   "skills": skills}, index=range(2, 102))
+        empty = pd.DataFrame()
+        return dataset_warnings(Dataset(candidates, empty, empty, empty, default_valuation()))
+
+    assert UNRESOLVED_SHARE == 0.02
+    assert warnings_for(2) == []
+    [w] = warnings_for(3)
+    assert (w.rule, w.count, w.examples[0].rows) == ("unresolved_skill", 3, (2, 3, 4))
+
+
+def test_unvalued_target_groups(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, {("vacancies", 3, "eligible_target_groups"): "participatiewet;wsw"})
+    valuation = tmp_path / "waardering.csv"
+    valuation.write_text("target_group,value_per_year_eur\nparticipatiewet,40000\n"
+                         "doelgroepregister,40000\nstatushouder,20000\n", encoding="utf-8")
+    found = warnings_of(folder, "unvalued_target_group", valuation=valuation)
+    assert [(w.table, w.column, w.count) for w in found] == [
+        ("candidates", "target_group", 2), ("vacancies", "eligible_target_groups", 1)]
+    assert found[0].examples == (WarningExample("wajong", 1, (6,)), WarningExample("ww", 1, (4,)))
+    assert "waardering.csv" in found[0].message and "0 EUR" in found[0].message
+    assert found[1].examples == (WarningExample("wsw", 1, (3,)),)
+
+
+def test_placements_starting_after_the_extraction_date(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    write_manifest(folder, extraction_date="2025-08-01")
+    [w] = warnings_of(folder, "start_after_extraction")
+    assert (w.file, w.column, w.count) == ("placements.csv", "start_date", 1)
+    assert w.examples == (WarningExample("2025-09-15", 1, (3,), id="PL02"),)
+    assert "declared extraction date 2025-08-01" in w.message
+
+    write_manifest(folder, extraction_date="2030-01-01")  # in the future: capped at today
+    [w] = warnings_of(folder, "start_after_extraction", today="2025-07-01")
+    assert w.count == 1 and "lies in the future" in w.message
+
+    (folder / "manifest.json").unlink()  # not declared: only today bounds the history
+    [w] = warnings_of(folder, "start_after_extraction", today="2025-07-01")
+    assert w.count == 1 and "no extraction date declared" in w.message
+    assert warnings_of(folder, "start_after_extraction", today="2026-12-01") == []
+
+
+def test_clean_fixture_warns_only_about_its_preferred_skill() -> None:
+    """'rijbewijs B' is a licence written as a preferred skill: a real (small) data issue."""
+    found = dataset_warnings(load_dataset(PLAIN).dataset, today="2026-12-01")
+    assert [(w.rule, w.table, w.column, w.count) for w in found] == [
+        ("unresolved_skill", "vacancies", "preferred_skills", 1)]
+
+
+def test_summarise_and_render_warnings() -> None:
+    [w] = summarise_warnings(SAMPLE)
+    assert (w.rule, w.file, w.column, w.count) == ("unknown_column", "projecten.csv",
+                                                   "opmerking", 1)
+    late = DataWarning("start_after_extraction", "placements", "plaatsingen.csv", "start_date",
+                       7, "7 placement(s) start after …",
+                       (WarningExample("2027-01-05", 1, (9,), id="PL9"),))
+    lines = render_warnings([w, late]).splitlines()
+    assert lines[0].split() == ["rule", "file", "column", "count", "message"]
+    assert lines[2].split()[:4] == ["start_after_extraction", "plaatsingen.csv", "start_date",
+                                    "7"]
+    assert lines[3] == "    PL9: '2027-01-05' (row 9)"
+    assert render_warnings([]) == ""
+    data = json.loads(render_warnings([late], fmt="json"))
+    assert data[0]["rule"] == "start_after_extraction" and data[0]["count"] == 7
+    assert data[0]["examples"] == [{"value": "2027-01-05", "count": 1, "rows": [9],
+                                    "nearest": None, "id": "PL9"}]
+
+
+# --------------------------------------------------------------------------- validate command
+
+
+def run_validate(*args: object):
+    from click.testing import CliRunner
+
+    from matching.cli import cli
+
+    return CliRunner().invoke(cli, ["validate", *map(str, args)])
+
+
+def test_validate_warnings_keep_exit_code_0(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    write_manifest(folder, extraction_date="2025-08-01")
+    valuation = tmp_path / "valuation.csv"
+    valuation.write_text("target_group,value_per_year_eur\nparticipatiewet,40000\n"
+                         "doelgroepregister,40000\nstatushouder,20000\n", encoding="utf-8")
+    result = run_validate("--data", folder, "--valuation", valuation)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("OK: 5 candidates")
+    assert "Extraction date: 2025-08-01." in out
+    assert "2025-08-01 (the dataset's declared extraction date" in out
+    assert "2 are censored" in out and "1 end date(s) lie after as_of" in out
+    warnings = out[out.index("Warnings (3; they do not block):"):]
+    for rule in ("unresolved_skill", "unvalued_target_group", "start_after_extraction"):
+        assert rule in warnings
+    assert "PL02: '2025-09-15' (row 3)" in warnings
+
+    result = run_validate("--data", folder, "--valuation", valuation, "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["valid"] is True and payload["extraction_date"] == "2025-08-01"
+    history = payload["history"]
+    assert (history["as_of"], history["reason"]) == ("2025-08-01", "declared")
+    assert (history["labelled"], history["censored"], history["future_end_dates"],
+            history["starts_after_as_of"]) == (1, 2, 1, 1)
+    late = next(w for w in payload["warnings"] if w["rule"] == "start_after_extraction")
+    assert late["count"] == 1 and late["examples"][0]["id"] == "PL02"
+    assert [w["rule"] for w in payload["warnings"]] == [
+        "unresolved_skill", "unvalued_target_group", "start_after_extraction"]
+
+
+def test_validate_unknown_column_is_listed_with_the_warnings(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    text = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    text = [text[0] + ",budgethouder"] + [line + ",x" for line in text[1:]]
+    (folder / "projects.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = run_validate("--data", folder, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [w] = [w for w in json.loads(result.stdout)["warnings"] if w["rule"] == "unknown_column"]
+    assert (w["file"], w["column"], w["count"]) == ("projects.csv", "budgethouder", 1)
+
+
+def test_validate_bad_manifest_date_exits_2(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    write_manifest(folder, extraction_date="2025-13-01")
+    result = run_validate("--data", folder)
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.stdout.splitlines() if "extraction_date" in line]
+    assert line.split()[:5] == ["manifest.json", "extraction_date", "2025-13-01", "type",
+                                "error"]
+    result = run_validate("--data", folder, "--skip-invalid", "--format", "json")
+    assert result.exit_code == 2, result.output
+    [problem] = json.loads(result.stdout)
+    assert problem["column"] == "extraction_date" and problem["rule"] == "type"
+
+
+def test_validate_is_quiet_on_the_committed_sample() -> None:
+    result = run_validate("--data", ROOT / "data" / "sample")
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output
+    assert "Reference date (as_of) for the placement history:" in result.stdout

@@ -27,7 +27,7 @@ import pandas as pd
 from features.blocking import iter_candidate_pairs
 from features.pairs import pair_details, pair_features
 from features.profiles import build_profiles
-from features.spec import PAIR_COLUMNS, PAIR_INDEX
+from features.spec import FEATURE_NAMES, PAIR_COLUMNS, PAIR_INDEX
 from matching import reference
 from matching.baselines import greedy_assignment, sequential_assignment
 from matching.config import Settings
@@ -37,6 +37,7 @@ from matching.explain import explain_pairs
 from matching.i18n import text
 from matching.optimize import AssignmentResult, solve_assignment, solve_sroi_assignment
 from matching.render import reasons_text
+from matching.sanity import check_pool
 from matching.schema import Problem
 from matching.scoring import score_features
 from matching.valuation import project_obligations
@@ -168,6 +169,32 @@ def _expected(result: AssignmentResult, weights: pd.Series) -> float:
     return float(weights.reindex(keys).fillna(0.0).sum())
 
 
+def _sanity(profiles: Any, model: Any, scored: pd.DataFrame) -> dict[str, Any]:
+    """The model's sanity checks on this pool (:func:`matching.sanity.check_pool`)."""
+    metadata = getattr(model, "metadata", None) or {}
+
+    def features(rows: np.ndarray) -> pd.DataFrame:
+        ci = scored["cand_idx"].to_numpy()[rows].astype(np.int64)
+        vi = scored["vac_idx"].to_numpy()[rows].astype(np.int64)
+        return pd.DataFrame(pair_features(profiles, ci, vi)[:, :len(FEATURE_NAMES)],
+                            columns=list(FEATURE_NAMES))
+
+    report = check_pool(metadata.get("feature_profile"), features,
+                        scored["weight"].to_numpy(), scored["vac_idx"].to_numpy())
+    for message in report.messages("en"):
+        log.warning("sanity check: %s", message)
+    out = report.to_dict()
+    out["psi"] = {k: round(v, 3) for k, v in out["psi"].items()}
+    for key in ("base_rate", "pool_rate", "saturated_share"):
+        if out[key] is not None:
+            out[key] = round(float(out[key]), 4)
+    for w in out["warnings"]:
+        for k, v in list(w.items()):
+            if isinstance(v, float):
+                w[k] = round(v, 4)
+    return out
+
+
 def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = None, *,
                    options: AssignOptions | None = None, locked: pd.DataFrame | None = None,
                    forbidden: pd.DataFrame | None = None,
@@ -204,6 +231,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
     t = time.perf_counter()
     scored, raw_pairs = _score_all_pairs(profiles, model, settings, progress)
     timings["block_features_score"] = time.perf_counter() - t
+    sanity = _sanity(profiles, model, scored)
 
     vacancies = dataset.vacancies.set_index("vacancy_id", drop=False)
     candidates = dataset.candidates.set_index("candidate_id", drop=False)
@@ -318,6 +346,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
                      "seed": settings.seed},
         "created_for": dataset.path,
         "lang": options.lang,
+        "sanity": sanity,
     }
     log.info("assigned %d of %d positions; expected durable %.1f (local only %.1f) in %.1fs",
              summary["n_assigned"], summary["n_positions"], expected["optimal"], local, timings["total"])

@@ -428,6 +428,13 @@ def render_assignment_report(
         objective=t["objectives"].get(objective, _text(objective)),
         created_for=_text(summary.get("created_for")),
         key_figures=_key_figures(summary, t, lang),
+        sanity_warnings=[w.get(f"message_{lang}", w.get("message_en", ""))
+                         for w in (summary.get("sanity") or {}).get("warnings", [])],
+        sanity_title="Controle van het model mislukt" if lang == "nl" else "Model sanity check failed",
+        sanity_text=("De scores van deze run zijn mogelijk onbetrouwbaar; bekijk het modelrapport "
+                     "en de peildatum voordat u deze voorstellen gebruikt." if lang == "nl" else
+                     "The scores of this run may be unreliable; check the model report and the "
+                     "reference date before using these proposals."),
         charts=charts,
         tables=_build_tables(summary, assignments, coverage, flows, unfilled, unassigned, t, lang),
         coverage_text=t["coverage_text"].format(n=_TOP_PROJECTS),

@@ -16,6 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from matching.i18n import text
+from matching.shortlist import near_miss_detail, row_display
+
+__all__ = ["near_miss_detail", "reasons_text", "render_assign_summary", "render_dry_run",
+           "render_model_list", "render_training", "shortlist_frame", "write_shortlist"]
 
 
 def _console() -> Console:
@@ -54,6 +58,20 @@ def render_training(payload: dict[str, Any], lang: str) -> None:
                                      "Rolling-origin evaluation (pooled out-of-period predictions)"))
     counts = payload["counts"]
     console.print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    history = payload.get("history") or {}
+    if history:
+        from matching.labels import AsOf
+
+        as_of = AsOf(None if history.get("as_of") is None else pd.Timestamp(history["as_of"]),
+                     history.get("reason", ""))
+        console.print(
+            f"{text('as_of_line', lang)}: {as_of.describe(lang)}; "
+            + text("history_line", lang, **{k: history.get(k, 0) for k in (
+                "labelled", "censored", "future_end_dates", "starts_after_as_of")}))
+    sanity = payload.get("sanity") or {}
+    for warning in sanity.get("warnings", []):
+        message = warning.get(f"message_{lang}", warning.get("message_en", ""))
+        console.print(f"[red]{text('sanity_warning', lang)}:[/red] {message}")
     comparison = payload.get("comparison_with_active")
     if comparison and "metrics" in comparison:
         cmp = Table(title=f"New vs active model {comparison['active_version']} (same test split)",
@@ -70,6 +88,8 @@ def render_training(payload: dict[str, Any], lang: str) -> None:
     state = "active" if payload["promoted"] else f"not active (active: {payload['active']}; " \
         f"use --promote or `sroi-match models promote {payload['version']}`)"
     console.print(f"Registered model {payload['version']}: {state}. Report: {payload['report']}")
+    if payload.get("promotion_refused"):
+        console.print(f"[red]{text('promotion_refused', lang)}[/red]")
 
 
 def render_model_list(registry: Any) -> None:
@@ -105,19 +125,27 @@ def reasons_text(reasons: dict[str, Any], sep: str = "; ") -> str:
 
 
 def shortlist_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Flat table of shortlist rows (lists joined, reasons as one text column)."""
+    """Flat table of shortlist rows (lists joined, reasons as one text column).
+
+    The ``display`` strings are not repeated: the file carries the values and labels they are
+    made of (support and target-group labels in the shortlist's language).
+    """
     flat = []
     for row in rows:
         record = {k: (_join(v) if isinstance(v, list | tuple) else v)
-                  for k, v in row.items() if k != "reasons"}
+                  for k, v in row.items() if k not in ("reasons", "display")}
         record["reasons"] = reasons_text(row.get("reasons", {}))
         flat.append(record)
     return pd.DataFrame(flat)
 
 
+def _display(row: dict[str, Any], lang: str) -> dict[str, str]:
+    return row.get("display") or row_display(row, lang)
+
+
 def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
                      near: bool = False) -> Table:
-    """One compact row per proposal; the reasons follow below the table."""
+    """One compact row per proposal (its ``display`` strings); the reasons follow below."""
     lang = result.lang
     by_vacancy = result.mode == "vacancy"
     table = Table(title=title, title_justify="left", padding=(0, 1), collapse_padding=True)
@@ -137,42 +165,18 @@ def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
         column.no_wrap = True
         column.overflow = "ellipsis"
     for row in rows:
+        shown = _display(row, lang)
         ident = row.get("candidate_id") if by_vacancy else row.get("vacancy_id")
-        covered = row.get("required_skills_covered") or ()
-        missing = row.get("required_skills_missing") or ()
-        total = len(covered) + len(missing)
-        skills = f"{len(covered)}/{total}" if total else "–"
-        needs = row.get("support_needs") or ()
-        unmet = row.get("support_missing") or ()
-        support = "–" if not needs else f"{len(needs) - len(unmet)}/{len(needs)}"
-        value = row.get("sroi_value_eur")
         place = row.get("home_municipality") if by_vacancy else row.get("work_municipality")
         cells = [
-            str(row["rank"]), str(ident), f"{row['probability_pct']:.0f}%",
-            _num(row.get("distance_km"), 1), str(place or ""), skills,
-            _join(row.get("certificates_missing")) or "–",
-            f"{_num(row.get('hours_candidate'), 0)}/{_num(row.get('hours_vacancy'), 0)}",
-            support, _eur(value, lang),
+            str(row["rank"]), str(ident), shown["probability"], shown["distance"],
+            str(place or ""), shown["skills"], shown["certificates_missing"], shown["hours"],
+            shown["support"], shown["sroi_value"],
         ]
         if near:
-            cells.append(str(row.get("constraint_text", "")))
+            cells.append(shown.get("constraint", ""))
         table.add_row(*cells)
     return table
-
-
-def near_miss_detail(row: dict[str, Any], lang: str) -> str:
-    """What exactly fails for a near miss: the missing certificate, the km beyond reach, …"""
-    constraint = row.get("constraint")
-    if constraint == "certificates_held":
-        return _join(row.get("certificates_missing"))
-    if constraint == "within_reach":
-        beyond = (row.get("travel_km") or 0.0) - (row.get("max_travel_km") or 0.0)
-        return text("km_beyond_reach", lang, km=f"{beyond:.0f}")
-    if constraint == "available_in_time" and row.get("start_delay_days") is not None:
-        return text("days_late", lang, days=f"{row['start_delay_days']:.0f}")
-    if constraint == "hours_compatible":
-        return f"{_num(row.get('hours_candidate'), 0)}/{_num(row.get('hours_vacancy'), 0)} u"
-    return ""
 
 
 def _near_table(result: Any, rows: list[dict[str, Any]], title: str) -> Table:
@@ -184,36 +188,34 @@ def _near_table(result: Any, rows: list[dict[str, Any]], title: str) -> Table:
                           ("col_probability", "right"), ("col_distance", "right"),
                           ("col_home" if by_vacancy else "col_work", "left"),
                           ("col_constraint", "left"), ("col_detail", "left")):
-        table.add_column(text(name, lang), justify=justify, no_wrap=True, overflow="ellipsis")
+        wraps = name in ("col_constraint", "col_detail")  # the long texts wrap, ids never
+        table.add_column(text(name, lang), justify=justify, no_wrap=not wraps,
+                         overflow="fold" if wraps else "ellipsis")
     for row in rows:
+        shown = _display(row, lang)
         table.add_row(
             str(row["rank"]), str(row.get("candidate_id") if by_vacancy else row.get("vacancy_id")),
-            f"{row['probability_pct']:.0f}%", _num(row.get("distance_km"), 1),
+            shown["probability"], shown["distance"],
             str((row.get("home_municipality") if by_vacancy else row.get("work_municipality")) or ""),
-            str(row.get("constraint_text", "")), near_miss_detail(row, lang),
+            shown.get("constraint", ""), shown.get("detail", ""),
         )
     return table
 
 
-def _eur(value: Any, lang: str) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    text_value = f"{value:,.0f}"
-    return "€ " + (text_value.replace(",", ".") if lang == "nl" else text_value)
-
-
 def _print_reasons(console: Console, result: Any, rows: list[dict[str, Any]]) -> None:
     by_vacancy = result.mode == "vacancy"
+    lang = result.lang
     for row in rows:
+        shown = _display(row, lang)
         ident = row.get("candidate_id") if by_vacancy else f"{row.get('vacancy_id')} ({row.get('title', '')})"
         console.print(f"[bold]{row['rank']}. {ident}[/bold]", highlight=False)
         details = []
-        missing = row.get("required_skills_missing") or ()
-        if missing:
-            details.append(f"{text('missing', result.lang)}: {_join(missing)}")
-        unmet = row.get("support_missing") or ()
-        if unmet:
-            details.append(f"{text('support_not_offered', result.lang)}: {_join(unmet)}")
+        if shown.get("skills_missing"):
+            details.append(f"{text('missing', lang)}: {shown['skills_missing']}")
+        if shown.get("support_missing"):
+            details.append(f"{text('support_not_offered', lang)}: {shown['support_missing']}")
+        if by_vacancy and shown.get("target_group"):
+            details.append(f"{text('target_group', lang)}: {shown['target_group']}")
         for line in details:
             console.print(f"   · {line}", highlight=False, markup=False)
         for line in reasons_text(row.get("reasons", {}), sep="\n").splitlines():
@@ -248,6 +250,10 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
                 shortlist_frame(result.near_misses).to_excel(writer, sheet_name="near_misses", index=False)
                 pd.DataFrame([{"constraint": k, "excluded": v} for k, v in result.excluded.items()]
                              ).to_excel(writer, sheet_name="excluded", index=False)
+                notes = getattr(result, "notes", None) or []
+                if notes:
+                    pd.DataFrame([{"note": n["text"]} for n in notes]
+                                 ).to_excel(writer, sheet_name="notes", index=False)
             click.echo(f"Wrote {out}", err=True)
         return
     console = _console()
@@ -259,6 +265,12 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     else:
         title = text("shortlist_title_candidate", lang, id=result.subject_id)
         considered = text("considered_candidate", lang, n=result.considered)
+        subject = result.subject or {}
+        if subject.get("target_group_label") or subject.get("mobility_label"):
+            console.print(text("candidate_subject", lang,
+                               group=subject.get("target_group_label") or "–",
+                               mobility=subject.get("mobility_label") or "–"),
+                          highlight=False, markup=False)
     if result.rows:
         console.print(_shortlist_table(result, result.rows, title))
     else:
@@ -271,6 +283,8 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     if result.rows:
         console.print(f"\n[bold]{text('reasons_title', lang)}[/bold]")
         _print_reasons(console, result, result.rows)
+    for note in getattr(result, "notes", None) or []:
+        console.print(f"\n{note['text']}", highlight=False, markup=False)
     console.print(f"{text('model_version', lang)}: {result.model_version}. {text('human_decides', lang)}")
 
 
@@ -297,6 +311,9 @@ def render_assign_summary(summary: dict[str, Any], out: str, lang: str) -> None:
     )
     console.print(f"model {summary['model_version']}; outputs in {out} (report.html). "
                   f"{text('human_decides', lang)}")
+    for warning in (summary.get("sanity") or {}).get("warnings", []):
+        message = warning.get(f"message_{lang}", warning.get("message_en", ""))
+        console.print(f"[red]{text('sanity_warning', lang)}:[/red] {message}")
 
 
 def render_dry_run(dataset: Any, settings: Any, locked: Any, forbidden: Any) -> None:

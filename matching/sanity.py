@@ -35,7 +35,7 @@ it. Both training (on the dataset's current pool) and scoring (``assign``) run t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +195,7 @@ def _top_pairs(scores: np.ndarray, vacancy: np.ndarray | None, k: int) -> np.nda
 
 def check_pool(
     profile: Mapping[str, Any] | None,
-    X: pd.DataFrame,
+    X: pd.DataFrame | Callable[[np.ndarray], pd.DataFrame],
     scores: np.ndarray,
     vacancy_ids: np.ndarray | None = None,
     *,
@@ -207,8 +207,10 @@ def check_pool(
     ----------
     profile : mapping or None
         :func:`feature_profile` of the training rows (``None``: only saturation is checked).
-    X : DataFrame
-        Features of the pool's pairs (the model's feature columns; others are ignored).
+    X : DataFrame or callable
+        Features of the pool's pairs (the model's feature columns; others are ignored), or a
+        function that returns the features of the given row positions (so that a large pool
+        need not keep every pair's features: only the top pairs are compared).
     scores : ndarray
         The model's probabilities for the rows of ``X``.
     vacancy_ids : ndarray, optional
@@ -234,10 +236,11 @@ def check_pool(
     psi: dict[str, float] = {}
     if n and profile is not None:
         top = _top_pairs(scores, vacancy_ids, top_k)
+        Xt = X(top) if callable(X) else X.iloc[top]
         for name, ref in profile.get("features", {}).items():
-            if name not in X.columns or name in BLOCKED_FEATURES:
+            if name not in Xt.columns or name in BLOCKED_FEATURES:
                 continue
-            values = X[name].to_numpy(dtype=float)[top]
+            values = Xt[name].to_numpy(dtype=float)
             value = population_stability_index(ref["shares"], _shares(values, ref["edges"]))
             psi[name] = round(value, 4)
             finite = values[np.isfinite(values)]

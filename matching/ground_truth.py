@@ -40,6 +40,15 @@ coefficients are listed in :class:`Coefficients` and in ``docs/ground-truth.md``
 Missing values are neutral: an unknown education or Dutch level contributes 0, an unknown
 vacancy occupation gives level 0, a missing availability date counts as available.
 
+The start delay depends on *when* a pair is asked about. For an open pair (serving time) it
+is the candidate's current ``available_from`` against the vacancy's ``start_date``, as in
+:meth:`GroundTruth.probability`. For a placement that already happened, the current
+availability is a value known only today; the delay as known at the placement is
+``max(placement start − vacancy start, 0)`` days (0 when the vacancy has no start date), and
+:meth:`GroundTruth.historic_probability` uses it. The generator draws every historic outcome
+from that probability, so no historic outcome depends on today's availability. Any
+probability method takes ``start_delay_days=`` to set the delay explicitly.
+
 Examples
 --------
 >>> from matching.sample import generate
@@ -426,11 +435,19 @@ class GroundTruth:
 
     # -- the model --------------------------------------------------------------------
 
-    def quantities_at(self, ci: np.ndarray, vi: np.ndarray) -> dict[str, np.ndarray]:
+    def quantities_at(
+        self, ci: np.ndarray, vi: np.ndarray, *, start_delay_days: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
         """The pair quantities the model uses, for row positions ``ci`` and ``vi``.
 
         Names follow :mod:`features.spec`; ``education_gap``, ``dutch_gap`` and
         ``has_startkwalificatie`` are ``NaN`` when unknown.
+
+        ``start_delay_days`` overrides the start delay (one value per pair, or a scalar).
+        Without it the delay is computed from the candidate's *current* ``available_from``
+        and the vacancy's ``start_date``, which is right for open pairs (serving time). For a
+        historic placement pass :meth:`historic_delay_at` instead: the current availability
+        is not what was known when the placement started.
         """
         c, v = self._c, self._v
         ci = np.asarray(ci, dtype=np.int64)
@@ -468,9 +485,14 @@ class GroundTruth:
         n_need = np.bitwise_count(need.astype(np.uint64)).astype(float)
         n_hit = np.bitwise_count((need & v.support[vi]).astype(np.uint64)).astype(float)
         support = np.where(n_need > 0, n_hit / np.maximum(n_need, 1), 1.0)
-        c_day, v_day = c.day[ci], v.day[vi]
-        both = (c_day != _NO_DATE) & (v_day != _NO_DATE)
-        delay = np.where(both, np.maximum(c_day - v_day, 0), 0).astype(float)
+        if start_delay_days is None:
+            c_day, v_day = c.day[ci], v.day[vi]
+            both = (c_day != _NO_DATE) & (v_day != _NO_DATE)
+            delay = np.where(both, np.maximum(c_day - v_day, 0), 0).astype(float)
+        else:
+            delay = np.broadcast_to(np.asarray(start_delay_days, dtype=float), ci.shape).copy()
+            if np.isnan(delay).any() or (delay < 0).any():
+                raise ValueError("start_delay_days must be >= 0 and not missing")
         return {
             "required_skill_coverage": req,
             "preferred_skill_coverage": pref,
@@ -487,9 +509,30 @@ class GroundTruth:
             "permanent_contract": v.permanent[vi].astype(float),
         }
 
-    def logit_at(self, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
-        """The model's logit for row positions ``ci`` and ``vi``."""
-        return self.logit_of(self.quantities_at(ci, vi))
+    def logit_at(
+        self, ci: np.ndarray, vi: np.ndarray, *, start_delay_days: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The model's logit for row positions ``ci`` and ``vi`` (see :meth:`quantities_at`)."""
+        return self.logit_of(self.quantities_at(ci, vi, start_delay_days=start_delay_days))
+
+    def historic_delay_at(self, vi: np.ndarray, start_dates: object) -> np.ndarray:
+        """Start delay of historic placements, as known when they started.
+
+        ``max(placement start − vacancy start, 0)`` in days, for vacancy row positions ``vi``
+        and the placements' ``start_dates`` (dates, or int days since 1970-01-01); 0 when
+        either date is missing. The candidate's current ``available_from`` plays no part:
+        it is a value known only today (no time travel).
+        """
+        vi = np.asarray(vi, dtype=np.int64)
+        start = np.asarray(start_dates)
+        if start.dtype.kind in "iu":
+            day = start.astype(np.int64)
+        else:
+            day = _days(pd.Series(np.ravel(start)))
+        day = np.broadcast_to(day, vi.shape)
+        v_day = self._v.day[vi]
+        both = (day != _NO_DATE) & (v_day != _NO_DATE)
+        return np.where(both, np.maximum(day - v_day, 0), 0).astype(float)
 
     def serious_gaps(self, q: Mapping[str, np.ndarray]) -> np.ndarray:
         """Number of serious gaps of each pair (0-5), each a monotone indicator.
@@ -544,12 +587,15 @@ class GroundTruth:
             + b.accumulated_gap * np.maximum(self.serious_gaps(q) - 1, 0)
         )
 
-    def probability_at(self, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
+    def probability_at(
+        self, ci: np.ndarray, vi: np.ndarray, *, start_delay_days: np.ndarray | None = None
+    ) -> np.ndarray:
         """True durable probability for row positions ``ci`` and ``vi`` (vectorised)."""
-        return 1.0 / (1.0 + np.exp(-self.logit_at(ci, vi)))
+        return 1.0 / (1.0 + np.exp(-self.logit_at(ci, vi, start_delay_days=start_delay_days)))
 
     def probability(
-        self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str]
+        self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str], *,
+        start_delay_days: np.ndarray | None = None,
     ) -> np.ndarray:
         """True probability that each pair is still employed ``horizon`` (6) months after start.
 
@@ -557,6 +603,10 @@ class GroundTruth:
         ----------
         candidate_ids, vacancy_ids : sequences of str of equal length
             The pairs, element by element.
+        start_delay_days : array-like of float, optional
+            Overrides the start delay of each pair (see :meth:`quantities_at`); by default
+            the delay of an open pair: current ``available_from`` against the vacancy's start.
+            For placements that already happened use :meth:`historic_probability`.
 
         Returns
         -------
@@ -566,7 +616,34 @@ class GroundTruth:
         vi = self.vacancy_positions(vacancy_ids)
         if len(ci) != len(vi):
             raise ValueError(f"{len(ci)} candidate ids but {len(vi)} vacancy ids")
-        return self.probability_at(ci, vi)
+        return self.probability_at(ci, vi, start_delay_days=start_delay_days)
+
+    def historic_probability(
+        self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str], start_dates: object
+    ) -> np.ndarray:
+        """True probability of placements that started on ``start_dates``.
+
+        The same model as :meth:`probability`, with the start delay as known at the start of
+        the placement (:meth:`historic_delay_at`: placement start − vacancy start, at least 0)
+        instead of the candidate's current availability. The generator draws every historic
+        outcome from exactly this probability.
+
+        Examples
+        --------
+        >>> from matching.sample import generate
+        >>> s = generate(60, 10, n_projects=4, n_placements=40, seed=1)
+        >>> pl = s.dataset.placements
+        >>> p = s.truth.historic_probability(pl["candidate_id"], pl["vacancy_id"],
+        ...                                  pl["start_date"])
+        >>> bool(np.allclose(p, s.outcomes["probability"]))
+        True
+        """
+        ci = self.candidate_positions(candidate_ids)
+        vi = self.vacancy_positions(vacancy_ids)
+        if len(ci) != len(vi):
+            raise ValueError(f"{len(ci)} candidate ids but {len(vi)} vacancy ids")
+        delay = self.historic_delay_at(vi, start_dates)
+        return self.probability_at(ci, vi, start_delay_days=delay)
 
     def probability_matrix(
         self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str]
@@ -578,15 +655,16 @@ class GroundTruth:
         return self.probability_at(cc.ravel(), vv.ravel()).reshape(len(ci), len(vi))
 
     def quantities(
-        self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str]
+        self, candidate_ids: Iterable[str], vacancy_ids: Iterable[str], *,
+        start_delay_days: np.ndarray | None = None,
     ) -> pd.DataFrame:
         """The pair quantities and the true probability, one row per pair."""
         ci = self.candidate_positions(candidate_ids)
         vi = self.vacancy_positions(vacancy_ids)
-        out = pd.DataFrame(self.quantities_at(ci, vi))
+        out = pd.DataFrame(self.quantities_at(ci, vi, start_delay_days=start_delay_days))
         out.insert(0, "vacancy_id", self._vac_index[vi])
         out.insert(0, "candidate_id", self._cand_index[ci])
-        out["probability"] = self.probability_at(ci, vi)
+        out["probability"] = self.probability_at(ci, vi, start_delay_days=start_delay_days)
         return out
 
     def with_profiles(

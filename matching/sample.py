@@ -4,9 +4,14 @@
 placement history) for the 38 in-scope municipalities of Friesland, Groningen and Drenthe,
 with distributions taken from ``shared/DOMAIN.md`` and documented in ``docs/ground-truth.md``.
 Every placement outcome is drawn from :class:`matching.ground_truth.GroundTruth`, so the
-oracle probability of any pair is known exactly. :func:`write_sample` writes the four
-tables as plain UTF-8 CSV plus ``manifest.json``; :func:`load_truth` recovers the oracle
-from a written folder. Output is deterministic per seed (``numpy`` ``PCG64``).
+oracle probability of any pair is known exactly. Historic outcomes use the start delay as
+known at the placement (placement start − vacancy start), never a candidate's current
+availability. By default the SROI obligations of running projects bind (their open positions
+would cover them by a factor around 1); keyword arguments of :func:`generate` make
+robustness worlds (base rate, label noise, share of recent placements, planned end dates,
+renamed skill terms). :func:`write_sample` writes the four tables as plain UTF-8 CSV plus
+``manifest.json`` (which declares the ``extraction_date``); :func:`load_truth` recovers the
+oracle from a written folder. Output is deterministic per seed (``numpy`` ``PCG64``).
 
 Examples
 --------
@@ -19,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -34,9 +40,10 @@ import pandas as pd
 
 from features.vocabulary import Vocabulary, normalise_term
 from matching import reference
+from matching import valuation as _valuation
 from matching.config import Settings
 from matching.dataset import Dataset
-from matching.ground_truth import GroundTruth
+from matching.ground_truth import Coefficients, GroundTruth
 from matching.schema import (
     CANDIDATES,
     CEFR_LEVELS,
@@ -53,13 +60,14 @@ __all__ = [
     "GENERATOR_VERSION",
     "TARGET_GROUP_MIX",
     "SampleData",
+    "base_rate_shift_for",
     "generate",
     "load_truth",
     "render_tables",
     "write_sample",
 ]
 
-GENERATOR_VERSION = "2.0.0"
+GENERATOR_VERSION = "2.1.0"
 """Bumped whenever the same seed would give different data."""
 
 TABLE_FILES: tuple[str, ...] = ("candidates", "projects", "vacancies", "placements")
@@ -243,6 +251,13 @@ class SampleData:
     manifest: dict = field(default_factory=dict)
     written: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     """The tables as written (noisy terms, PC6 postcodes), before CSV formatting."""
+    outcomes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    """One row per placement (in ``placements`` order): ``placement_id``, ``candidate_id``,
+    ``vacancy_id``, ``probability`` (the truth's historic probability the outcome was drawn
+    from), ``start_delay_days`` (placement start − vacancy start), ``t_days`` (time in work),
+    ``drawn_durable`` (the outcome as drawn from the truth), ``flipped`` (label noise),
+    ``durable`` (``t_days`` ≥ the horizon, after flipping) and ``observed`` (the horizon has
+    passed by the reference date). Not written to the CSV files."""
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -301,6 +316,17 @@ def _iso(days: np.ndarray) -> pd.Series:
 
 _NO_DAY = np.iinfo(np.int64).min
 _MONTH_DAYS = 365.25 / 12
+_HORIZON_DAYS = int(np.ceil(6 * _MONTH_DAYS))
+"""Six months in days (183): a placement starting later than ``ref - 183`` is recent."""
+
+
+def _aux(seed: int, stream: int) -> np.random.Generator:
+    """An independent random stream per robustness knob, so that a knob left at its default
+    draws nothing from the main stream and turning one knob on leaves the others' draws alone."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 7919, stream])))
+
+
+_STREAM_RECENT, _STREAM_FLIP, _STREAM_RENAME, _STREAM_PLANNED, _STREAM_BINDING = 1, 2, 3, 4, 5
 
 
 # ----------------------------------------------------------------------------- vocabularies
@@ -319,6 +345,42 @@ class _Vocab:
     flat_names: np.ndarray
     name_start: np.ndarray
     name_count: np.ndarray
+    variants: np.ndarray
+    """Per flat name, shape (n_names, len(_RENAMES)): renamed forms whose normalised text is
+    no name of the vocabulary (see :func:`_renamed`)."""
+
+
+_RENAMES = ("abbreviation", "ervaring met", "basis", "word order", "medewerker")
+"""The kinds of renamed skill terms (``renamed_skills``), see :func:`_renamed`."""
+
+
+def _renamed(name: str, kind: int, known: frozenset[str]) -> str:
+    """A variant of ``name`` the vocabulary does not know exactly, of the given kind.
+
+    Kinds: 0 abbreviation (words of more than five letters cut to four and a dot, as in CVs:
+    "Bouwplaatswerkzaamheden" -> "Bouw."); 1 a phrase around it ("ervaring met heftruck");
+    2 a qualifier ("Asfalteren (basis)"); 3 a word-order change or a compound joined up
+    ("groen onderhoud" -> "onderhoud groen", "Afwassen" -> "Afwassen-werkzaamheden"); 4 a role
+    word ("medewerker catering"). Fuzzy matching resolves some of these (phrases usually do,
+    abbreviations usually do not). When a kind gives a known name the next kind is tried.
+    """
+    words = name.split()
+    for k in [*range(kind, len(_RENAMES)), *range(kind)]:
+        if k == 0:
+            cut = [w[:4] + "." if sum(ch.isalpha() for ch in w) > 5 else w for w in words]
+            out = " ".join(cut)
+        elif k == 1:
+            out = f"ervaring met {name[:1].lower() + name[1:]}"
+        elif k == 2:
+            out = f"{name} (basis)"
+        elif k == 3:
+            out = " ".join(reversed(words)) if len(words) > 1 else f"{name}-werkzaamheden"
+        else:
+            out = f"medewerker {name[:1].lower() + name[1:]}"
+        norm = normalise_term(out)
+        if norm and norm != normalise_term(name) and norm not in known:
+            return out
+    return f"{name} (basis) (ervaring)"
 
 
 def _vocab(frame: pd.DataFrame, cutoff: float) -> _Vocab:
@@ -340,6 +402,10 @@ def _vocab(frame: pd.DataFrame, cutoff: float) -> _Vocab:
                    and vocabulary.resolve(n) == code
                    and label_first.get(normalise_term(n), code) == code)
         safe.append(ok or (code,))
+    known = frozenset(normalise_term(n) for code, names in entries for n in (code, *names))
+    flat = [n for names in safe for n in names]
+    variants = np.array([[_renamed(n, k, known) for k in range(len(_RENAMES))] for n in flat],
+                        dtype=object).reshape(len(flat), len(_RENAMES))
     return _Vocab(
         codes=frame["code"].to_numpy(dtype=object), sector=frame["sector"].to_numpy(dtype=object),
         label_nl=frame["label_nl"].to_numpy(dtype=object), names=tuple(safe),
@@ -347,6 +413,7 @@ def _vocab(frame: pd.DataFrame, cutoff: float) -> _Vocab:
         flat_names=np.array([n for names in safe for n in names], dtype=object),
         name_start=np.cumsum([0] + [len(n) for n in safe[:-1]]).astype(np.int64),
         name_count=np.array([len(n) for n in safe], dtype=np.int64),
+        variants=variants,
     )
 
 
@@ -484,11 +551,25 @@ def _split_rows(values: np.ndarray, counts: np.ndarray) -> list[tuple]:
 
 
 def _noisy_lists(noise: _Noise, vocab: _Vocab, member: np.ndarray, *, strict: bool,
-                 p_nl: float = 0.5, p_en: float = 0.2) -> tuple[list, list, list]:
-    """Clean code tuples, written (noisy) tuples and their stripped (canonical) form."""
+                 p_nl: float = 0.5, p_en: float = 0.2,
+                 rename: tuple[np.random.Generator, float] | None = None
+                 ) -> tuple[list, list, list]:
+    """Clean code tuples, written (noisy) tuples and their stripped (canonical) form.
+
+    ``rename = (rng, share)`` writes ``share`` of the terms as a renamed variant
+    (:func:`_renamed`, kind drawn uniformly) before the other noise is applied.
+    """
     rows, cols = np.nonzero(member)
     name_idx = noise.names(vocab, cols, p_nl, p_en)
-    written, stripped = noise.distort(vocab.flat_names, name_idx)
+    names = vocab.flat_names
+    if rename is not None and rename[1] > 0 and len(cols):
+        aux, share = rename
+        renamed = aux.random(len(cols)) < share
+        kind = aux.integers(0, len(_RENAMES), len(cols))
+        k = len(_RENAMES)
+        names = np.concatenate([vocab.flat_names, vocab.variants.ravel()])
+        name_idx = np.where(renamed, len(vocab.flat_names) + name_idx * k + kind, name_idx)
+    written, stripped = noise.distort(names, name_idx)
     if strict:
         # certificates are validated strictly: keep a noisy form only if it resolves back
         term_code, terms = pd.factorize(stripped)
@@ -642,6 +723,40 @@ def _occupation_profiles(rng: np.random.Generator, occ: _Occupations, skills: _V
     return core, req
 
 
+def _recent_history(recent: tuple[np.random.Generator, float], project: np.ndarray,
+                    start: np.ndarray, n_open: int, pj: pd.DataFrame, ref: int,
+                    lo_hist: int) -> tuple[np.ndarray, np.ndarray]:
+    """Projects and start days of the historic vacancies with a set share of recent ones.
+
+    A recent vacancy starts in ``[ref - 182, ref - 14]`` (its placements start 0-14 days later,
+    less than six months before ``ref``); an old one in ``[ref - 4 years, ref - 198]`` (its
+    placements start at least 183 days before ``ref``). Projects are drawn, weighted by the
+    square root of their value, among those running in the window.
+    """
+    aux, share = recent
+    project, start = project.copy(), start.copy()
+    start_p, end_p = pj["start_date"].to_numpy(), pj["end_date"].to_numpy()
+    size_w = np.sqrt(pj["contract_value_eur"].to_numpy())
+    hist = np.arange(n_open, len(project))
+    is_recent = np.zeros(len(hist), dtype=bool)  # exactly the share, not a Bernoulli draw
+    is_recent[aux.permutation(len(hist))[: round(share * len(hist))]] = True
+    u = aux.random(len(hist))
+    windows = ((True, ref - _HORIZON_DAYS + 1, ref - 14),
+               (False, lo_hist, ref - _HORIZON_DAYS - 15))
+    for flag, w_lo, w_hi in windows:
+        rows = hist[is_recent == flag]
+        if len(rows) == 0:
+            continue
+        ok = np.flatnonzero((start_p < w_hi - 7) & (end_p > w_lo + 7))
+        if len(ok) == 0:
+            ok = np.arange(len(pj))
+        project[rows] = aux.choice(ok, size=len(rows), p=size_w[ok] / size_w[ok].sum())
+        lo = np.clip(start_p[project[rows]], w_lo, w_hi)
+        hi = np.clip(end_p[project[rows]], lo + 1, w_hi + 1)
+        start[rows] = lo + (u[is_recent == flag] * (hi - lo)).astype(np.int64)
+    return project, start
+
+
 def _choose_occupations(rng: np.random.Generator, occ: _Occupations,
                         sector: np.ndarray) -> np.ndarray:
     """One occupation per row within the row's sector (equal weight per ISCO unit group)."""
@@ -661,8 +776,15 @@ def _choose_occupations(rng: np.random.Generator, occ: _Occupations,
 
 def _vacancies(rng: np.random.Generator, n_open: int, n_hist: int, projects: pd.DataFrame,
                ref: int, geo: _Geo, occ: _Occupations, core: np.ndarray, req_p: np.ndarray,
-               skills: _Vocab, certs: _Vocab) -> dict[str, np.ndarray | list]:
-    """Clean vacancy attributes: ``n_open`` open ones on running projects, ``n_hist`` historic."""
+               skills: _Vocab, certs: _Vocab, *,
+               recent: tuple[np.random.Generator, float] | None = None
+               ) -> dict[str, np.ndarray | list]:
+    """Clean vacancy attributes: ``n_open`` open ones on running projects, ``n_hist`` historic.
+
+    ``recent = (rng, share)``: ``share`` of the historic vacancies start in the last six months
+    before ``ref`` (so their placements are censored or recent failures), the others earlier;
+    the project of each is redrawn among the projects running in that window.
+    """
     n = n_open + n_hist
     pj = projects
     running = np.flatnonzero(pj["_running"].to_numpy())
@@ -683,6 +805,8 @@ def _vacancies(rng: np.random.Generator, n_open: int, n_hist: int, projects: pd.
     open_start = ref + rng.integers(-30, 121, n)
     start = np.where(is_open, np.minimum(open_start, np.maximum(end_p[project], ref)),
                      hist_start)
+    if recent is not None and n_hist:
+        project, start = _recent_history(recent, project, start, n_open, pj, ref, lo_hist)
     # occupation: mostly the project's main sector
     proj_sector = pj["_sector"].to_numpy()[project]
     ctype = pj["contract_type"].to_numpy()[project]
@@ -878,9 +1002,13 @@ def _candidates(rng: np.random.Generator, n: int, current: np.ndarray, ref: int,
 
 
 def _practice_score(truth: GroundTruth, ci: np.ndarray, vi: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
-    """How past practice ranked a pair: plausible (same trade, nearby, certified) but noisy."""
-    q = truth.quantities_at(ci, vi)
+                    rng: np.random.Generator, delay: np.ndarray) -> np.ndarray:
+    """How past practice ranked a pair: plausible (same trade, nearby, certified) but noisy.
+
+    ``delay`` is the start delay as known at the placement (placement start − vacancy start),
+    never the candidate's current availability.
+    """
+    q = truth.quantities_at(ci, vi, start_delay_days=delay)
     score = (
         0.8 * q["occupation_match_level"]
         + 1.5 * q["required_skill_coverage"]
@@ -939,12 +1067,16 @@ def _history(rng: np.random.Generator, truth: GroundTruth, n_placements: int, re
 
     Each slot (a position of a historic vacancy, or a refill) takes the best of 40 drawn
     candidates by :func:`_practice_score`. Duration T follows S(t) = p^(t/6) (t in months):
-    ``T = 6 ln U / ln p``. A candidate never holds two overlapping jobs.
+    ``T = 6 ln U / ln p``, with p the truth's *historic* probability (start delay = placement
+    start − vacancy start, :meth:`GroundTruth.historic_delay_at`). A candidate never holds two
+    overlapping jobs.
     """
     hist = np.flatnonzero(~vac["is_open"])
-    empty = {k: np.zeros(0, dtype=np.int64) for k in ("cand", "vac", "start", "end", "t_days")}
+    empty = {k: np.zeros(0, dtype=np.int64)
+             for k in ("cand", "vac", "start", "end", "t_days", "delay")}
     if n_placements == 0 or len(hist) == 0:
-        return empty | {"p": np.zeros(0)}
+        return empty | {"p": np.zeros(0), "drawn_durable": np.zeros(0, dtype=bool),
+                        "flipped": np.zeros(0, dtype=bool)}
     reps = vac["positions"][hist].astype(int)
     slots = np.repeat(hist, reps)
     refill = np.zeros(len(slots), dtype=bool)
@@ -958,6 +1090,7 @@ def _history(rng: np.random.Generator, truth: GroundTruth, n_placements: int, re
     s = len(slots)
     lag = np.where(refill, rng.integers(30, 200, s), rng.integers(0, 15, s))
     start = np.minimum(vac["start"][slots] + lag, ref - 1)
+    delay = np.maximum(start - vac["start"][slots], 0).astype(float)
     pool_a = np.flatnonzero(current)
     pool_b = np.flatnonzero(~current)
     use_a = rng.random(s) < 0.25
@@ -974,14 +1107,16 @@ def _history(rng: np.random.Generator, truth: GroundTruth, n_placements: int, re
     # One uniform per slot, kept when a clash moves the slot to another candidate, so that
     # the clash check (which depends on durations) cannot bias the outcomes.
     u_slot = 1.0 - rng.random(s)
+    drawn = np.zeros(s, dtype=bool)
     k = 40
 
     def outcome(rows: np.ndarray, chosen: np.ndarray) -> None:
-        prob = truth.probability_at(chosen, vac_pos[rows])
+        prob = truth.probability_at(chosen, vac_pos[rows], start_delay_days=delay[rows])
         u = u_slot[rows]
         months = 6.0 * np.log(u) / np.log(prob)
         days = np.maximum(np.round(months * _MONTH_DAYS), 1).astype(np.int64)
-        cand[rows], p[rows], t_days[rows] = chosen, prob, days
+        durable = days >= _HORIZON_DAYS
+        cand[rows], p[rows], t_days[rows], drawn[rows] = chosen, prob, days, durable
         stop = start[rows] + days
         end[rows] = np.where(stop < ref, stop, open_end)
 
@@ -998,7 +1133,8 @@ def _history(rng: np.random.Generator, truth: GroundTruth, n_placements: int, re
         m = len(rows)
         kk = k if round_ < 6 else 4  # later rounds: a narrower search finds other people
         draw = _draw_candidates(rng, use_a[rows], vac["sector"][slots[rows]], pools, kk)
-        score = _practice_score(truth, draw.ravel(), np.repeat(vac_pos[rows], kk), rng)
+        score = _practice_score(truth, draw.ravel(), np.repeat(vac_pos[rows], kk), rng,
+                                np.repeat(delay[rows], kk))
         chosen = draw[np.arange(m), score.reshape(m, kk).argmax(axis=1)]
         # one new slot per candidate per round, so new slots cannot clash with each other
         _, first = np.unique(chosen, return_index=True)
@@ -1027,7 +1163,47 @@ def _history(rng: np.random.Generator, truth: GroundTruth, n_placements: int, re
     order = keep[np.lexsort((cand[keep], start[keep]))]
     return {"cand": cand[order], "vac": slots[order], "start": start[order],
             "end": np.where(end[order] >= open_end, _NO_DAY, end[order]),
-            "t_days": t_days[order], "p": p[order]}
+            "t_days": t_days[order], "p": p[order], "delay": delay[order],
+            "drawn_durable": drawn[order], "flipped": np.zeros(len(order), dtype=bool)}
+
+
+def _flip_outcomes(aux: np.random.Generator, hist: dict[str, np.ndarray], share: float,
+                   ref: int) -> dict[str, np.ndarray]:
+    """Label noise: ``share`` of the placements get the opposite outcome class.
+
+    Applied after the history is drawn, so who was placed where and when is exactly the
+    history without noise; only durations and end dates change. A flipped outcome is a draw
+    from the truth's survival given the other class: with U' uniform on the other side of p
+    (``p + (1 - p) V`` for a durable draw, ``p V`` otherwise), ``T = 6 ln U' / ln p`` is
+    shorter than six months or at least six. A placement can become durable only if the
+    person's next job starts at least six months after it (no two jobs at once); its end is
+    then capped at that start. The flip probability of the other non-durable placements is
+    raised so that ``share`` of the non-durable ones (and of the durable ones) flip.
+    """
+    n = len(hist["cand"])
+    hist = dict(hist)
+    w, v = aux.random(n), 1.0 - aux.random(n)
+    if n == 0 or share <= 0:
+        return hist
+    start, p, drawn = hist["start"], hist["p"], hist["drawn_durable"]
+    by_person = np.lexsort((start, hist["cand"]))
+    next_start = np.full(n, np.iinfo(np.int64).max // 4)
+    same = hist["cand"][by_person][1:] == hist["cand"][by_person][:-1]
+    next_start[by_person[:-1][same]] = start[by_person][1:][same]
+    room = next_start - start
+    can_rise = ~drawn & (room > _HORIZON_DAYS)
+    n_short = int((~drawn).sum())
+    rise_p = min(1.0, share * n_short / max(int(can_rise.sum()), 1))
+    flip = np.where(drawn, w < share, can_rise & (w < rise_p))
+    u_new = np.clip(np.where(drawn, p + (1.0 - p) * v, p * v), 1e-300, 1.0)
+    days = np.round(6.0 * np.log(u_new) / np.log(p) * _MONTH_DAYS).astype(np.int64)
+    days = np.where(drawn, np.clip(days, 1, _HORIZON_DAYS - 1),
+                    np.clip(days, _HORIZON_DAYS, np.maximum(room, _HORIZON_DAYS)))
+    t_days = np.where(flip, days, hist["t_days"])
+    stop = start + t_days
+    end = np.where(flip, np.where(stop < ref, stop, _NO_DAY), hist["end"])
+    hist.update(t_days=t_days, end=end, flipped=flip)
+    return hist
 
 
 # ----------------------------------------------------------------------------- assembly
@@ -1084,6 +1260,175 @@ def _auc(score: np.ndarray, label: np.ndarray) -> float:
     return float((ranks[label].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def _planned_ends(aux: np.random.Generator, hist: dict, months: np.ndarray,
+                  ref: int) -> np.ndarray:
+    """End days as a real export writes them: running placements get a planned end after ``ref``.
+
+    The planned end is the start plus the vacancy's contract months when that lies in
+    ``(ref, ref + 730]``, else (permanent, unknown or already extended contracts) 1-730 days
+    after ``ref``. Placements that ended before ``ref`` keep their end.
+    """
+    end = hist["end"].copy()
+    run = np.flatnonzero(end == _NO_DAY)
+    m = months[hist["vac"][run]]
+    months_days = np.round(np.nan_to_num(m, nan=0.0) * _MONTH_DAYS).astype(np.int64)
+    planned = hist["start"][run] + months_days
+    fallback = ref + aux.integers(1, 731, len(run))
+    ok = ~np.isnan(m) & (planned > ref) & (planned <= ref + 730)
+    end[run] = np.where(ok, planned, fallback)
+    return end
+
+
+_COVERAGE_SIGMA = 0.42
+"""Log-sd of a running project's coverage factor (binding obligations): 90% within 0.5-2."""
+
+
+def _position_values(vac: dict, rows: np.ndarray, groups: np.ndarray, benefit: np.ndarray,
+                     settings: Settings) -> np.ndarray:
+    """Expected SROI value of one position of each vacancy ``rows``, over the given people.
+
+    :func:`matching.valuation.placement_value` (building block × hours/36 × counted months /
+    12, plus the permanent-contract bonus; no age bonus) averaged over the people's
+    (block value, max months) tiers.
+    """
+    val = reference.default_valuation()
+    if len(groups) == 0:  # nobody available: the target-group mix at its lowest tiers
+        groups = np.array(list(TARGET_GROUP_MIX), dtype=object)
+        weights_in = np.array(list(TARGET_GROUP_MIX.values()))
+        benefit = np.full(len(groups), np.nan)
+    else:
+        weights_in = np.ones(len(groups))
+    per_year, max_months = _valuation.block_value_per_year(val, groups, benefit)
+    key = pd.DataFrame({"v": per_year, "m": np.nan_to_num(max_months, nan=-1.0), "w": weights_in})
+    tiers = key.groupby(["v", "m"], sort=True)["w"].sum().reset_index()
+    mini = pd.DataFrame({"target_group": [f"t{i}" for i in range(len(tiers))],
+                         "value_per_year_eur": tiers["v"].to_numpy(),
+                         "max_months": tiers["m"].where(tiers["m"] >= 0).to_numpy()})
+    weight = tiers["w"].to_numpy() / tiers["w"].sum()
+    values = _valuation.placement_value(
+        mini, mini["target_group"].to_numpy(dtype=object)[None, :], None,
+        vac["hours"][rows][:, None], vac["months"][rows][:, None],
+        permanent=vac["permanent"][rows][:, None], settings=settings)
+    return values @ weight
+
+
+def _open_position_values(vac: dict, status: np.ndarray, groups: np.ndarray,
+                          benefit: np.ndarray, n_projects: int, settings: Settings) -> np.ndarray:
+    """Per project: the expected SROI value of filling all its open positions."""
+    open_rows = np.flatnonzero(vac["is_open"])
+    avail = status == "available"
+    pos_value = _position_values(vac, open_rows, groups[avail], benefit[avail], settings)
+    return np.bincount(vac["project"][open_rows], weights=pos_value * vac["positions"][open_rows],
+                       minlength=n_projects)
+
+
+def _bind_obligations(aux: np.random.Generator, pj: pd.DataFrame, value_j: np.ndarray,
+                      settings: Settings) -> pd.DataFrame:
+    """Running projects whose outstanding obligation matches their open positions.
+
+    Per running project j with open positions worth ``value_j`` (:func:`_position_values`
+    over the available candidates, times positions), a coverage factor
+    ``f_j = exp(N(0, 0.42))`` sets the outstanding obligation ``O_j = V_j / f_j``. The
+    realised share ``r_j`` drawn earlier (elapsed share × U(0.3, 1.1), at most 0.9) is kept,
+    so the obligation is ``G_j = O_j / (1 - r_j)``; the contract value becomes ``G_j / pct``
+    (÷ the explicit obligation's fraction for the 10% with an explicit ``obligation_eur``),
+    rounded to €1,000 and at least the contract-type threshold. When ``pct × value``
+    exceeds the obligation cap, the obligation is written explicitly as ``obligation_eur``
+    (the cap only applies to computed obligations). ``realised_eur`` is the obligation minus
+    ``O_j`` (rounded to €100). A running project without open vacancies has fulfilled its
+    obligation. Finished projects are left as drawn.
+    """
+    pj = pj.copy()
+    n = len(pj)
+    factor = np.exp(aux.normal(0.0, _COVERAGE_SIGMA, n))
+    running = pj["_running"].to_numpy()
+    pct = pj["sroi_percentage"].to_numpy() / 100.0
+    value0 = pj["contract_value_eur"].to_numpy()
+    given0 = pj["obligation_eur"].to_numpy(dtype=float)
+    override = ~np.isnan(given0)
+    obligation0 = np.where(override, given0, np.minimum(pct * value0, settings.obligation_cap_eur))
+    realised0 = pj["realised_eur"].to_numpy(dtype=float)
+    share = np.clip(realised0 / np.maximum(obligation0, 1.0), 0.0, 0.9)
+    bind = running & (value_j > 0)
+    outstanding = np.where(bind, value_j / factor, 0.0)
+    needed = outstanding / (1.0 - share)
+    fraction = np.where(override, given0 / np.maximum(pct * value0, 1.0), 1.0)
+    floor = np.where(pj["contract_type"].to_numpy() == "works", 250_000.0, 100_000.0)
+    value = np.maximum(np.round(needed / (pct * fraction), -3), floor)
+    computed = pct * value
+    explicit = override | (computed > settings.obligation_cap_eur)
+    obligation = np.where(explicit, np.round(needed, -2), computed)
+    realised = np.maximum(np.round(obligation - outstanding, -2), 0.0)
+    done = running & ~bind  # running, no open positions: the obligation is fulfilled
+    pj["contract_value_eur"] = np.where(bind, value, value0)
+    pj["obligation_eur"] = np.where(bind, np.where(explicit, obligation, np.nan), given0)
+    pj["realised_eur"] = np.where(
+        bind, realised,
+        np.where(done, np.ceil(obligation0 / 100.0) * 100.0, realised0))
+    return pj
+
+
+def _coverage_stats(pj: pd.DataFrame, value_j: np.ndarray, settings: Settings) -> dict:
+    """How far the open positions of running projects would cover their outstanding obligation."""
+    running = pj["_running"].to_numpy()
+    left = _valuation.project_obligations(pj, settings)["outstanding_eur"].to_numpy()
+    has = running & (left > 0)
+    cover = value_j[has] / left[has]
+    some = len(cover) > 0
+    return {
+        "running_projects": int(running.sum()),
+        "outstanding_eur": round(float(left[running].sum())),
+        "open_positions_value_eur": round(float(value_j.sum())),
+        "median": round(float(np.median(cover)), 3) if some else None,
+        "min": round(float(cover.min()), 3) if some else None,
+        "max": round(float(cover.max()), 3) if some else None,
+        "share_below_1": round(float((cover < 1).mean()), 3) if some else None,
+    }
+
+
+def base_rate_shift_for(target: float, *args: object, iterations: int = 2,
+                        **kwargs: object) -> float:
+    """The ``base_rate_shift`` that gives a target durable base rate.
+
+    The base rate is the mean true probability of the observed placements (those started at
+    least six months before the reference date), which is the expected durable rate of their
+    labels without label noise. With ``label_noise`` η the label rate is
+    ``rate (1 - 2η) + η``: pass ``(target_label_rate - η) / (1 - 2η)``.
+
+    Generates the sample (``args`` and ``kwargs`` as for :func:`generate`, any
+    ``base_rate_shift`` among them is the starting point), solves
+    ``mean(sigmoid(logit + d)) = target`` for the shift ``d`` on the observed placements,
+    and repeats ``iterations`` times (the placements drawn depend slightly on the shift,
+    through the no-two-jobs rule). Typically within 0.01 of the target.
+
+    Examples
+    --------
+    >>> shift = base_rate_shift_for(0.3, 300, 30, n_projects=8, n_placements=600, seed=1)
+    >>> s = generate(300, 30, n_projects=8, n_placements=600, seed=1, base_rate_shift=shift)
+    >>> abs(s.manifest["stats"]["mean_true_probability"] - 0.3) < 0.02
+    True
+    """
+    if not 0.0 < float(target) < 1.0:
+        raise ValueError(f"target must lie strictly between 0 and 1, got {target!r}")
+    shift = float(kwargs.pop("base_rate_shift", 0.0))  # type: ignore[arg-type]
+    for _ in range(max(1, int(iterations))):
+        sample = generate(*args, base_rate_shift=shift, **kwargs)  # type: ignore[arg-type]
+        out = sample.outcomes
+        p = out.loc[out["observed"], "probability"].to_numpy()
+        if len(p) == 0:
+            raise ValueError("the sample has no observed placements to calibrate on")
+        logit = np.log(p) - np.log1p(-p)
+        lo, hi = -20.0, 20.0
+        for _ in range(60):  # bisection: the mean is increasing in the shift
+            mid = (lo + hi) / 2
+            if np.mean(1.0 / (1.0 + np.exp(-(logit + mid)))) < target:
+                lo = mid
+            else:
+                hi = mid
+        shift += (lo + hi) / 2
+    return round(shift, 4)
+
+
 def generate(
     n_candidates: int = 3000,
     n_vacancies: int = 400,
@@ -1092,6 +1437,12 @@ def generate(
     *,
     seed: int = 42,
     reference_date: str = "2026-11-01",
+    obligations: str = "binding",
+    base_rate_shift: float = 0.0,
+    label_noise: float = 0.0,
+    recent_share: float | None = None,
+    planned_end_dates: bool = False,
+    renamed_skills: float = 0.0,
 ) -> SampleData:
     """Generate a synthetic Northern-NL dataset with its ground truth.
 
@@ -1110,18 +1461,64 @@ def generate(
         Seed of the ``numpy`` ``PCG64`` generator; the same seed gives identical data.
     reference_date : str
         "Today": open vacancies start around it, the history ends before it and outcomes
-        are censored at it.
+        are censored at it. The manifest declares it as the ``extraction_date`` of the export.
+    obligations : {"binding", "loose"}
+        ``"binding"`` (default): the SROI obligations of running projects match their open
+        positions. Filling every open position of a running project would cover its
+        outstanding obligation by a factor drawn log-normally around 1 (σ 0.42, so 90% of
+        projects lie between 50% and 200%): some projects are short of positions. The open
+        vacancies themselves are drawn as in ``"loose"`` (exactly ``n_vacancies``); what
+        adapts is the running project's contract value, its explicit ``obligation_eur``
+        (when the obligation exceeds the 300k cap of a computed one) and its
+        ``realised_eur``. ``"loose"``: the earlier shape, where obligations are drawn
+        independently of the positions and open positions are worth many times the
+        outstanding obligations.
+    base_rate_shift : float
+        Added to the truth's intercept (logit scale). 0 gives a durable base rate of about
+        0.63-0.67; :func:`base_rate_shift_for` finds the shift for a target rate (at the
+        default sizes and seed about -3.4 for 0.2, -1.1 for 0.5 and +1.75 for 0.8).
+    label_noise : float
+        Share (0-1) of historic placements whose outcome class (durable or not) is flipped
+        after drawing it from the truth. The truth is unchanged, so a placement's label is
+        then durable with probability ``p (1 - label_noise) + (1 - p) label_noise``.
+    recent_share : float or None
+        Share (0-1) of placements that start less than six months before ``reference_date``
+        (censored unless they already ended). ``None``: as drawn (about 0.27).
+    planned_end_dates : bool
+        When true, placements still running on ``reference_date`` are written with a planned
+        contract end after it (the start plus the vacancy's contract months when that lies
+        within two years, else 1-730 days after ``reference_date``), as real exports do.
+        Outcomes and statuses are unchanged.
+    renamed_skills : float
+        Share (0-1) of skill terms (candidates' skills, vacancies' required and preferred
+        skills) written as a renamed variant the skill vocabulary does not know exactly
+        (abbreviations, phrases, qualifiers, word order, role words). The truth keeps the
+        true codes.
 
     Returns
     -------
     SampleData
         ``dataset`` in canonical form (as :func:`matching.loading.load_dataset` reads the
-        written files), ``truth`` (the oracle, on the clean attributes) and ``manifest``.
+        written files), ``truth`` (the oracle, on the clean attributes), ``manifest`` and
+        ``outcomes`` (the truth behind each placement).
     """
     for name, value, low in (("n_candidates", n_candidates, 0), ("n_vacancies", n_vacancies, 0),
                              ("n_projects", n_projects, 1), ("n_placements", n_placements, 0)):
         if int(value) != value or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    if obligations not in ("binding", "loose"):
+        raise ValueError(f"obligations must be 'binding' or 'loose', got {obligations!r}")
+    for name, value in (("label_noise", label_noise), ("recent_share", recent_share),
+                        ("renamed_skills", renamed_skills)):
+        if value is not None and not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{name} must lie between 0 and 1, got {value!r}")
+    if not math.isfinite(float(base_rate_shift)):
+        raise ValueError(f"base_rate_shift must be a finite number, got {base_rate_shift!r}")
+    options = {"obligations": obligations, "base_rate_shift": float(base_rate_shift),
+               "label_noise": float(label_noise),
+               "recent_share": None if recent_share is None else float(recent_share),
+               "planned_end_dates": bool(planned_end_dates),
+               "renamed_skills": float(renamed_skills)}
     rng = np.random.Generator(np.random.PCG64(seed))
     ref = _days(reference_date)
     settings = Settings()
@@ -1132,7 +1529,9 @@ def generate(
     projects = _projects(rng, n_projects, ref, geo)
 
     n_hist = 0 if n_placements == 0 else max(1, round(n_placements / 1.15))
-    vac = _vacancies(rng, n_vacancies, n_hist, projects, ref, geo, occ, core, req_p, skills, certs)
+    vac = _vacancies(rng, n_vacancies, n_hist, projects, ref, geo, occ, core, req_p, skills, certs,
+                     recent=None if recent_share is None
+                     else (_aux(seed, _STREAM_RECENT), float(recent_share)))
     n_vac = n_vacancies + n_hist
 
     n_a_slots = int((rng.random(n_placements) < 0.25).sum())
@@ -1144,7 +1543,9 @@ def generate(
     cand = _candidates(rng, n_cand, current, ref, geo, occ, core, req_p, skills, certs)
 
     # ---- clean, written and canonical (stripped) list columns
-    c_skills, w_skills, s_skills = _noisy_lists(noise, skills, cand["skills"], strict=False)
+    rename = (_aux(seed, _STREAM_RENAME), float(renamed_skills)) if renamed_skills else None
+    c_skills, w_skills, s_skills = _noisy_lists(noise, skills, cand["skills"], strict=False,
+                                                rename=rename)
     c_certs, w_certs, s_certs = _noisy_lists(noise, certs, cand["certs"], strict=True)
     occ_idx = cand["occ"].copy()
     occ_idx[:, 1] = np.where(occ_idx[:, 1] == occ_idx[:, 0], -1, occ_idx[:, 1])
@@ -1155,8 +1556,8 @@ def generate(
     support_codes = np.array(SUPPORT_NEEDS, dtype=object)
     c_support = _rows_to_tuples(cand["support"], support_codes)
 
-    v_req = _noisy_lists(noise, skills, vac["required"], strict=False)
-    v_pref = _noisy_lists(noise, skills, vac["preferred"], strict=False)
+    v_req = _noisy_lists(noise, skills, vac["required"], strict=False, rename=rename)
+    v_pref = _noisy_lists(noise, skills, vac["preferred"], strict=False, rename=rename)
     v_cert = _noisy_lists(noise, certs, vac["req_certs"], strict=True)
     v_occ_idx = np.where(rng.random(n_vac) < 0.1, -1, vac["occ"])
     v_occ = _occupation_terms(rng, noise, occ, v_occ_idx, 0.35 / 0.9, 0.45 / 0.9)
@@ -1212,16 +1613,25 @@ def generate(
 
     vac_clean, vac_written, vac_canon = vac_frame(0), vac_frame(1), vac_frame(2)
 
-    truth = GroundTruth(cand_clean, vac_clean, settings=settings)
+    coefficients = Coefficients()
+    if base_rate_shift:
+        coefficients = dataclasses.replace(
+            coefficients, intercept=coefficients.intercept + float(base_rate_shift))
+    truth = GroundTruth(cand_clean, vac_clean, coefficients=coefficients, settings=settings)
 
     # ---- history and statuses
     hist = _history(rng, truth, n_placements, ref, vac, current, cand["primary"])
+    if label_noise:
+        hist = _flip_outcomes(_aux(seed, _STREAM_FLIP), hist, float(label_noise), ref)
     running = hist["end"] == _NO_DAY
     placed = np.zeros(n_cand, dtype=bool)
     placed[hist["cand"][running]] = True
     free_a = np.flatnonzero(current & ~placed)
     available = np.zeros(n_cand, dtype=bool)
-    available[rng.permutation(free_a)[:n_candidates]] = True
+    # a fixed number of draws whoever is free, so the history (e.g. label noise) cannot
+    # shift the random stream of what follows
+    keys = rng.random(n_cand)
+    available[free_a[np.argsort(keys[free_a], kind="stable")][:n_candidates]] = True
     status = np.where(available, "available", np.where(placed, "placed", "inactive"))
     has_placement = np.zeros(n_vac, dtype=bool)
     has_placement[hist["vac"]] = True
@@ -1236,14 +1646,23 @@ def generate(
     use_vac_hours = rng.random(n_pl) < 0.8
     pl_hours = np.where(use_vac_hours, vac["hours"][hist["vac"]],
                         np.minimum(vac["hours"][hist["vac"]], cand["hours"][hist["cand"]]))
+    end_written = hist["end"]
+    if planned_end_dates:
+        end_written = _planned_ends(_aux(seed, _STREAM_PLANNED), hist, vac["months"], ref)
+    placement_ids = np.array([f"P{i + 1:0{pwidth}d}" for i in range(n_pl)], dtype=object)
     placements = pd.DataFrame({
-        "placement_id": [f"P{i + 1:0{pwidth}d}" for i in range(n_pl)],
+        "placement_id": placement_ids,
         "candidate_id": cand_ids[hist["cand"]],
         "vacancy_id": vac_ids[hist["vac"]],
         "start_date": _iso(hist["start"]),
-        "end_date": _iso(hist["end"]),
+        "end_date": _iso(end_written),
         "hours_per_week": pl_hours,
     })
+    value_j = _open_position_values(vac, status, cand["group"], cand["benefit"], len(pj),
+                                    settings)
+    if obligations == "binding":
+        pj = _bind_obligations(_aux(seed, _STREAM_BINDING), pj, value_j, settings)
+    coverage = _coverage_stats(pj, value_j, settings)
     proj_out = pj[[c for c in PROJECTS.column_names]].copy()
     proj_out["start_date"] = _iso(pj["start_date"].to_numpy())
     proj_out["end_date"] = _iso(pj["end_date"].to_numpy())
@@ -1265,29 +1684,42 @@ def generate(
     horizon = np.ceil(settings.horizon_months * _MONTH_DAYS)
     observed = hist["start"] + horizon <= ref
     durable = hist["t_days"] >= horizon
+    outcomes = pd.DataFrame({
+        "placement_id": placement_ids, "candidate_id": cand_ids[hist["cand"]],
+        "vacancy_id": vac_ids[hist["vac"]], "probability": hist["p"],
+        "start_delay_days": hist["delay"], "t_days": hist["t_days"],
+        "drawn_durable": hist["drawn_durable"], "flipped": hist["flipped"],
+        "durable": durable, "observed": observed,
+    })
     stats = {
         "placements_observed": int(observed.sum()),
         "placements_censored": int((~observed & running).sum()),
+        "placements_recent": int((~observed).sum()),
         "durable_rate": round(float(durable[observed].mean()), 4) if observed.any() else None,
         "mean_true_probability": round(float(hist["p"][observed].mean()), 4)
         if observed.any() else None,
         "oracle_auc": None if not observed.any() or math.isnan(
             auc := _auc(hist["p"][observed], durable[observed])) else round(auc, 4),
+        "labels_flipped": int(hist["flipped"].sum()),
+        "obligation_coverage": coverage,
     }
     manifest = {
         "generator": "matching.sample",
         "generator_version": GENERATOR_VERSION,
         "seed": int(seed),
         "reference_date": str(np.datetime64(ref, "D")),
+        "extraction_date": str(np.datetime64(ref, "D")),
         "sizes": {"n_candidates": int(n_candidates), "n_vacancies": int(n_vacancies),
                   "n_projects": int(n_projects), "n_placements": int(n_placements)},
+        "options": options,
         "rows": {name: len(frame) for name, frame in written.items()},
         "horizon_months": settings.horizon_months,
         "truth": "matching.ground_truth.GroundTruth",
         "coefficients": truth.coefficients.as_dict(),
         "stats": stats,
     }
-    return SampleData(dataset=dataset, truth=truth, manifest=manifest, written=written)
+    return SampleData(dataset=dataset, truth=truth, manifest=manifest, written=written,
+                      outcomes=outcomes)
 
 
 def _titles(rng: np.random.Generator, occ: _Occupations, idx: np.ndarray,
@@ -1418,8 +1850,9 @@ def load_truth(data_dir: str | Path) -> GroundTruth | None:
             if _sha256((folder / name).read_bytes()) != files[name]:
                 return None
         sizes = {k: int(v) for k, v in manifest["sizes"].items()}
+        options = dict(manifest.get("options") or {})
         sample = generate(**sizes, seed=int(manifest["seed"]),
-                          reference_date=str(manifest["reference_date"]))
+                          reference_date=str(manifest["reference_date"]), **options)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     rendered = render_tables(sample)

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from matching import texts as _texts
+
 _TEMPLATE_DIR = Path(__file__).with_name("templates")
 _TEMPLATE = "assign_report.html"
 _DPI = 110
@@ -378,32 +380,28 @@ def fmt_number(value: Any, lang: str, decimals: int = 0) -> str:
     """
     if _missing(value):
         return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]
-    if lang == "nl":
-        text = text.translate(str.maketrans(",.", ".,"))
-    return text
+    return _texts.number(float(value), lang, decimals)  # the one rounding (half up)
 
 
 def fmt_eur(value: Any, lang: str) -> str:
     """Whole euros: ``€ 12.345`` (nl) or ``€12,345`` (en)."""
     if _missing(value):
         return "–"
-    number = fmt_number(abs(float(value)), lang, 0)
-    negative = round(float(value)) < 0
-    if lang == "nl":
-        return f"€ -{number}" if negative else f"€ {number}"
-    return f"-€{number}" if negative else f"€{number}"
+    return _texts.eur(float(value), lang)
 
 
 def fmt_pct(value: Any, lang: str, decimals: int = 1, sign: bool = False) -> str:
-    """A percentage given in percent units (``12.3`` -> ``12,3%`` in nl)."""
+    """A percentage given in percent units (``12.3`` -> ``12,3%`` in nl).
+
+    Rounded like every probability elsewhere (:func:`matching.texts.percent_units`, half up):
+    a probability of 0.905 shown as ``fmt_pct(100 * 0.905, lang, 0)`` reads 91%, as in the
+    shortlist.
+    """
     if _missing(value):
         return "–"
-    text = fmt_number(value, lang, decimals)
-    if sign and float(value) > 0 and text.strip("0,.") != "":
+    text = _texts.percent_units(float(value), lang, decimals)
+    if sign and float(value) > 0 and text.rstrip("%").strip("0,.") != "":
         text = "+" + text
-    return f"{text}%"
+    return text
 
 

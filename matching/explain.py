@@ -1,5 +1,9 @@
 """Explain every score: occlusion factors and actionable what-ifs, in Dutch or English.
 
+Reasons come from the **model features only** (``features.spec.FEATURE_NAMES``): the SROI value
+and target-group eligibility are context columns of the pair table, never model inputs, so they
+are never a reason for or against (a shortlist shows them as values).
+
 **Factors** (occlusion / what-if against a reference): for each feature of a pair, the value is
 replaced by its *reference value* (stored with the model at training: the median of the
 training data, or the most common value for 0/1 features) and the change in calibrated
@@ -14,10 +18,14 @@ point are not shown.
 * ``support_coverage`` -> 1 (the employer offers the support the person needs),
 * ``dutch_gap`` -> +1 level (a language course; when the level is known and at most the
   required one),
-* ``start_delay_days`` -> 0 (available at the start).
+* ``start_delay_days`` -> 0 (available at the start),
+* ``required_skill_coverage`` -> 1 (all required skills, e.g. after training). It says plainly
+  how much the missing skills weigh in the model's own terms: "0 of 3 skills, 92%" next to
+  "with all required skills: 92% → 94%".
 
-A counterfactual also moves the features derived from the same fact: none here (the four are
-independent in :mod:`features.spec`).
+A counterfactual also moves the features derived from the same fact: none here (the five are
+independent in :mod:`features.spec`). Every percentage is formatted by
+:func:`matching.texts.percent`, the same formatter as the shortlist table.
 
 All perturbed rows of a batch are scored with **one** ``predict_proba`` call, so a few hundred
 pairs are explained well within a second.
@@ -43,6 +51,7 @@ MIN_DELTA = 0.005
 
 COUNTERFACTUALS: tuple[str, ...] = (
     "missing_required_certificates", "support_coverage", "dutch_gap", "start_delay_days",
+    "required_skill_coverage",
 )
 
 
@@ -120,6 +129,8 @@ def _counterfactual_value(feature: str, x: float) -> float | None:
         return x + 1.0 if x <= 0 else None
     if feature == "start_delay_days":
         return 0.0 if x > 0 else None
+    if feature == "required_skill_coverage":
+        return 1.0 if x < 1 else None
     return None
 
 

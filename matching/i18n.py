@@ -44,7 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_candidate": {"nl": "kandidaat", "en": "candidate"},
     "col_vacancy": {"nl": "vacature", "en": "vacancy"},
     "col_probability": {"nl": "kans", "en": "prob."},
-    "col_distance": {"nl": "km", "en": "km"},
+    "col_distance": {"nl": "afstand", "en": "distance"},
     "col_home": {"nl": "woonplaats", "en": "home"},
     "col_skills": {"nl": "vaardigh.", "en": "skills"},
     "col_certificates_missing": {"nl": "cert. ontbreekt", "en": "cert. missing"},
@@ -70,6 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "beyond_reach_by": {"nl": "{distance} buiten bereik ({mobility}, max. {reach})", "en": "{distance} beyond reach ({mobility}, max. {reach})"},
     "hours_detail": {"nl": "kandidaat {candidate}, vacature {vacancy}", "en": "candidate {candidate}, vacancy {vacancy}"},
     "target_group": {"nl": "doelgroep", "en": "target group"},
+    "candidate_subject": {"nl": "Doelgroep: {group}; vervoer: {mobility}", "en": "Target group: {group}; travel: {mobility}"},
     "and": {"nl": "en", "en": "and"},
     "note_skills_barely_predict": {
         "nl": "In de plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks; de kans hangt vooral af van {top}. Een kandidaat zonder de gevraagde vaardigheden kan daardoor hoog staan: controleer de vaardigheden zelf.",

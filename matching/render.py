@@ -248,7 +248,8 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
             with pd.ExcelWriter(out, engine="openpyxl") as writer:
                 frame.to_excel(writer, sheet_name="shortlist", index=False)
                 shortlist_frame(result.near_misses).to_excel(writer, sheet_name="near_misses", index=False)
-                pd.DataFrame([{"constraint": k, "excluded": v} for k, v in result.excluded.items()]
+                pd.DataFrame([{"constraint": k, "reason": text(f"constraint_{k}", result.lang),
+                               "excluded": v} for k, v in result.excluded.items()]
                              ).to_excel(writer, sheet_name="excluded", index=False)
                 notes = getattr(result, "notes", None) or []
                 if notes:

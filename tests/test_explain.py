@@ -13,7 +13,7 @@ from matching.explain import MIN_CF_GAIN, Explanation, explain_pairs, reference_
 from matching.registry import LoadedModel
 from matching.scoring import score_features
 from matching.synthetic_features import synthetic_feature_frame
-from matching.texts import factor_text, format_value
+from matching.texts import factor_text, format_value, percent
 from matching.training import train_from_frame
 
 
@@ -66,7 +66,7 @@ def test_counterfactuals(model, rows) -> None:
     features = {c.feature for c in e.counterfactuals}
     # Only what-ifs that raise the chance by at least MIN_CF_GAIN are shown.
     assert features <= {"missing_required_certificates", "support_coverage", "dutch_gap",
-                        "start_delay_days"}
+                        "start_delay_days", "required_skill_coverage"}
     assert "missing_required_certificates" in features
     assert all(c.new_score - e.score >= MIN_CF_GAIN for c in e.counterfactuals)
     cert = next(c for c in e.counterfactuals if c.feature == "missing_required_certificates")
@@ -81,6 +81,7 @@ def test_counterfactuals(model, rows) -> None:
     none_needed[["missing_required_certificates", "start_delay_days"]] = 0.0
     none_needed["support_coverage"] = 1.0
     none_needed["dutch_gap"] = 2.0
+    none_needed["required_skill_coverage"] = 1.0
     (e2,) = explain_pairs(model, none_needed)
     assert e2.counterfactuals == []
 
@@ -110,6 +111,39 @@ def test_texts() -> None:
         "Reisafstand 34 km verlaagt de kans (−8 procentpunt)"
     assert factor_text("required_skill_coverage", 1.0, 0.12, "en") == \
         "Required skills 100% raises the chance (+12 percentage points)"
-    assert format_value("sroi_value_eur", 12500.0) == "€ 12.500"
-    assert format_value("reach_ratio", 1.25, "nl") == "1,2× het bereik"
+    assert factor_text("travel_km", 34.0, -0.01, "en") == \
+        "Travel distance 34 km lowers the chance (−1 percentage point)"
+    assert factor_text("contract_months", 24.0, -0.006) == \
+        "Contractduur 24 maanden verlaagt de kans (−0,6 procentpunt)"
+    assert format_value("reach_ratio", 1.25, "nl") == "1,3× het bereik"  # half up, as everywhere
     assert format_value("has_startkwalificatie", float("nan")) == "onbekend"
+    with pytest.raises(ValueError, match="not a model feature"):
+        format_value("sroi_value_eur", 12500.0)  # context, never a reason
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_reason_names_a_context_column(model, rows, lang) -> None:
+    """Only model features are reasons: never the SROI value or target-group eligibility."""
+    out = explain_pairs(model, rows, lang=lang)
+    shown = [(f.feature, f.text) for e in out for f in [*e.factors_for, *e.factors_against]]
+    shown += [(c.feature, c.text) for e in out for c in e.counterfactuals]
+    assert shown
+    for feature, sentence in shown:
+        assert feature in FEATURE_NAMES
+        for word in ("SROI", "€", "doelgroep", "target group", "eligib"):
+            assert word not in sentence, sentence
+
+
+def test_skill_what_if_says_how_much_skills_weigh(model, rows) -> None:
+    pair = rows.head(40).copy()
+    pair["required_skill_coverage"] = 0.0
+    out = explain_pairs(model, pair, lang="en")
+    skills = [(e, c) for e in out for c in e.counterfactuals if c.feature == "required_skill_coverage"]
+    assert skills, "with no required skill covered, some pair gains from all of them"
+    for e, c in skills:
+        assert c.text == f"With all required skills: {percent(e.score, 'en')} → {percent(c.new_score, 'en')}"
+        assert c.new_score - e.score >= MIN_CF_GAIN
+    full = rows.head(5).copy()
+    full["required_skill_coverage"] = 1.0
+    assert all(c.feature != "required_skill_coverage"
+               for e in explain_pairs(model, full) for c in e.counterfactuals)

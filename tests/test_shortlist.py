@@ -6,7 +6,9 @@ The expected rankings are recomputed here from the blocking result and the model
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from itertools import pairwise
 
 import numpy as np
@@ -18,9 +20,13 @@ from features.blocking import CONSTRAINTS, candidate_pairs
 from features.spec import FEATURE_NAMES
 from matching import reference
 from matching.errors import DataError, UnknownIdError
-from matching.i18n import text
+from matching.i18n import label, text
+from matching.registry import LoadedModel
+from matching.render import write_shortlist
+from matching.schema import MOBILITY, SUPPORT_NEEDS
 from matching.scoring import score_features
-from matching.shortlist import Matcher
+from matching.shortlist import SKILL_IMPORTANCE_RATIO, Matcher, model_notes
+from matching.texts import percent
 
 NOT_NEAR_MISS = {"candidate_available", "vacancy_open"}
 
@@ -37,7 +43,7 @@ def _vacancy_pool(matcher: Matcher, vacancy_id: str):
                              with_features=True, near_misses=True)
     pairs = result.pairs
     scores = score_features(matcher.model, pairs[list(FEATURE_NAMES)]) if len(pairs) else np.zeros(0)
-    # rank_by="value": probability x the sroi_value_eur *feature* (no age bonus)
+    # rank_by="value": probability x the sroi_value_eur context column (no age bonus)
     pool = pd.DataFrame({"candidate_id": pairs["candidate_id"].to_numpy(),
                          "vacancy_id": pairs["vacancy_id"].to_numpy(),
                          "score": scores,
@@ -420,7 +426,144 @@ def test_near_miss_detail_names_what_fails() -> None:
 
     assert near_miss_detail({"constraint": "within_reach", "travel_km": 37.4,
                              "max_travel_km": 30.0}, "nl") == "7 km buiten bereik"
+    assert near_miss_detail({"constraint": "within_reach", "travel_km": 30.4,
+                             "max_travel_km": 30.0}, "en") == "0.4 km beyond reach"
+    assert near_miss_detail({"constraint": "within_reach", "travel_km": 37.4,
+                             "max_travel_km": 30.0, "mobility": "bike"}, "nl") == \
+        "7 km buiten bereik (fiets, max. 30 km)"
     assert near_miss_detail({"constraint": "certificates_held",
                              "certificates_missing": ["VCA basis"]}, "en") == "VCA basis"
     assert near_miss_detail({"constraint": "available_in_time", "start_delay_days": 49.0},
                             "en") == "available 49 days after the start"
+    assert near_miss_detail({"constraint": "hours_compatible", "hours_candidate": 36.0,
+                             "hours_vacancy": 20.0}, "en") == "candidate 36 h, vacancy 20 h"
+
+
+# --------------------------------------------------------------------------- what people read
+_PCT = re.compile(r"(\d+)% → (\d+)%")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_display_and_what_ifs_show_one_rounding(matcher, busy_vacancies, lang) -> None:
+    """The table's percentage (display) is the "before" of every what-if of the same row."""
+    n_what_ifs = 0
+    for vacancy_id in busy_vacancies[:4]:
+        result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
+        for row in result.rows + result.near_misses:
+            shown = row["display"]["probability"]
+            assert shown == percent(row["score"], lang) == percent(row["reasons"]["score"], lang)
+            assert row["probability_pct"] == pytest.approx(100 * row["score"], abs=1e-9)
+            for cf in row["reasons"]["counterfactuals"]:
+                old, new = _PCT.search(cf["text"]).groups()
+                assert f"{old}%" == shown, (cf["text"], shown)
+                assert f"{new}%" == percent(cf["new_score"], lang)
+                n_what_ifs += 1
+    assert n_what_ifs > 5
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_codes_are_labelled_in_the_language(matcher, busy_vacancies, lang) -> None:
+    # codes that can only be raw codes (plain words such as "transport" are also English)
+    codes = {c for c in (*SUPPORT_NEEDS, *MOBILITY, *reference.target_groups()["code"]) if "_" in c}
+    seen_support = 0
+    for vacancy_id in busy_vacancies:
+        result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
+        for row in result.rows + result.near_misses:
+            support = row["support_needs"] + row["support_offered"] + row["support_missing"]
+            raw = {c for c in SUPPORT_NEEDS if label("support", c, lang) != c}  # not "jobcoach"
+            assert not set(support) & raw, support
+            assert set(support) <= {label("support", c, lang) for c in SUPPORT_NEEDS}
+            seen_support += len(support)
+            assert row["target_group_label"] == label("target_group", row["target_group"], lang)
+            read = [*row["display"].values(), *(f["text"] for f in
+                    row["reasons"]["factors_for"] + row["reasons"]["factors_against"]
+                    + row["reasons"]["counterfactuals"])]
+            for value in read:
+                words = set(re.findall(r"[a-z_]+", value))
+                assert not words & codes, value
+    assert seen_support > 0
+
+
+def test_labels_follow_the_request_language_not_the_settings(dataset, model, settings,
+                                                            busy_vacancies) -> None:
+    """Skill names are English in an English shortlist even when the settings say Dutch."""
+    dutch = Matcher(dataset, model, settings.replace(lang="nl"))
+    vacancy_id = next(v for v in busy_vacancies
+                      if any(r["required_skills_missing"] for r in dutch.for_vacancy(v).rows))
+    nl = {r["candidate_id"]: r for r in dutch.for_vacancy(vacancy_id, lang="nl").rows}
+    en = {r["candidate_id"]: r for r in dutch.for_vacancy(vacancy_id, lang="en").rows}
+    skills = reference.skills()
+    to_en = dict(zip(skills["label_nl"], skills["label_en"], strict=True))
+    for cid, row in nl.items():
+        assert en[cid]["required_skills_missing"] == \
+            [to_en.get(s, s) for s in row["required_skills_missing"]]
+    assert any(en[c]["required_skills_missing"] != nl[c]["required_skills_missing"] for c in nl)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_reason_names_the_sroi_value_or_target_group(matcher, busy_vacancies, lang) -> None:
+    n = 0
+    for vacancy_id in busy_vacancies:
+        for rank_by in ("probability", "value"):
+            result = matcher.for_vacancy(vacancy_id, top=10, rank_by=rank_by, lang=lang)
+            for row in result.rows + result.near_misses:
+                reasons = row["reasons"]
+                for item in reasons["factors_for"] + reasons["factors_against"] + \
+                        reasons["counterfactuals"]:
+                    assert item["feature"] in FEATURE_NAMES
+                    for word in ("SROI", "€", "doelgroep", "target group", "eligib"):
+                        assert word not in item["text"], item["text"]
+                    n += 1
+                # … while the value is shown as context
+                assert row["display"]["sroi_value"].startswith("€")
+    assert n > 0
+
+
+# --------------------------------------------------------------------------- model notes
+def _with_importance(model, importance) -> LoadedModel:
+    metadata = {k: v for k, v in model.metadata.items() if k != "importance"}
+    if importance is not None:
+        metadata["importance"] = importance
+    return dataclasses.replace(model, metadata=metadata)
+
+
+WEAK_SKILLS = {"occupation_match_level": 0.08, "reach_ratio": 0.05, "support_coverage": 0.03,
+               "required_skill_coverage": 0.004, "preferred_skill_coverage": -0.001}
+
+
+def test_skills_note_follows_the_model_importance(dataset, model, settings, busy_vacancies,
+                                                  capsys) -> None:
+    vacancy_id = busy_vacancies[0]
+    weak = Matcher(dataset, _with_importance(model, WEAK_SKILLS), settings)
+    nl = weak.for_vacancy(vacancy_id, lang="nl")
+    en = weak.for_vacancy(vacancy_id, lang="en")
+    assert [n["code"] for n in nl.notes] == ["skills_barely_predict"]
+    assert nl.notes[0]["text"].startswith(
+        "In de plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks; "
+        "de kans hangt vooral af van aansluiting beroep en reisafstand t.o.v. bereik.")
+    assert en.notes[0]["text"].startswith(
+        "In the placement history, skills barely predict durability; the chance depends "
+        "mostly on occupation match and distance relative to reach.")
+    assert nl.notes[0]["ratio"] == pytest.approx(0.004 / 0.08, abs=1e-4)
+    assert nl.to_dict()["notes"] == nl.notes
+    assert weak.for_candidate(sorted(dataset.available_candidates["candidate_id"])[0]).notes
+    write_shortlist(en, "table", None)
+    assert "skills barely predict durability" in capsys.readouterr().out
+
+    strong = dict(WEAK_SKILLS, required_skill_coverage=0.04)  # half the top feature
+    for importance in (strong, None, {}, "broken", {"required_skill_coverage": float("nan")},
+                       {name: 0.0 for name in FEATURE_NAMES}):
+        other = Matcher(dataset, _with_importance(model, importance), settings)
+        result = other.for_vacancy(vacancy_id, lang="en")
+        assert result.notes == [] and result.to_dict()["notes"] == []
+        write_shortlist(result, "table", None)
+        assert "skills barely predict" not in capsys.readouterr().out
+
+
+def test_skills_note_threshold_is_relative_to_the_top_feature(model) -> None:
+    just_below = dict(WEAK_SKILLS, required_skill_coverage=0.08 * SKILL_IMPORTANCE_RATIO - 0.0005)
+    just_above = dict(WEAK_SKILLS, required_skill_coverage=0.08 * SKILL_IMPORTANCE_RATIO + 0.0005)
+    assert model_notes(_with_importance(model, just_below))
+    assert not model_notes(_with_importance(model, just_above))
+    both = dict(WEAK_SKILLS, required_skill_coverage=0.005, preferred_skill_coverage=0.005)
+    assert not model_notes(_with_importance(model, both))  # together they reach the threshold

@@ -40,6 +40,7 @@ from matching.render import reasons_text
 from matching.sanity import check_pool
 from matching.schema import Problem
 from matching.scoring import score_features
+from matching.texts import percent
 from matching.valuation import project_obligations
 
 log = logging.getLogger(__name__)
@@ -316,6 +317,19 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
 
     expected = {name: _expected(res, weights) for name, res in baselines.items()}
     local = expected["local_only"]
+    sroi_price = None
+    if options.objective == "durable+sroi":
+        # What the SROI objective cost: the durable-only optimum over the same pairs.
+        durable_only = solve_assignment(solver_pairs, capacity, locked=lock_arg,
+                                        weight_scale=settings.weight_scale)
+        best = _expected(durable_only, weights)
+        moved = len(set(map(tuple, durable_only.assignments[["candidate_id", "vacancy_id"]]
+                            .to_numpy().tolist()))
+                    ^ set(map(tuple, result.assignments[["candidate_id", "vacancy_id"]]
+                              .to_numpy().tolist())))
+        sroi_price = {"durable_only_expected": round(best, 4),
+                      "expected_durable_cost": round(best - expected["optimal"], 4),
+                      "pairs_changed": moved // 2 + moved % 2}
     summary = {
         "objective": options.objective,
         "expected_durable": expected["optimal"],
@@ -347,6 +361,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
         "created_for": dataset.path,
         "lang": options.lang,
         "sanity": sanity,
+        "sroi_price": sroi_price,
     }
     log.info("assigned %d of %d positions; expected durable %.1f (local only %.1f) in %.1fs",
              summary["n_assigned"], summary["n_positions"], expected["optimal"], local, timings["total"])
@@ -490,7 +505,7 @@ def _unassigned(dataset: Dataset, chosen: pd.DataFrame, scored: pd.DataFrame, mi
             continue
         vid, p = best.at[cid, "vacancy_id"], float(best.at[cid, "weight"])
         reason = (text("unassigned_below_threshold", lang) if p < min_score else
-                  text("unassigned_taken", lang, vacancy=vid, pct=f"{100 * p:.0f}"))
+                  text("unassigned_taken", lang, vacancy=vid, pct=percent(p, lang)))
         rows.append((cid, vid, round(p, 4), reason))
     return pd.DataFrame(rows, columns=["candidate_id", "best_vacancy_id", "best_probability", "reason_text"])
 

@@ -87,7 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "unfilled_taken_by_better_matches": {"nl": "passende kandidaten zijn elders beter geplaatst", "en": "eligible candidates are better placed elsewhere"},
     "unassigned_no_pair": {"nl": "geen open vacature voldoet aan de harde eisen", "en": "no open vacancy meets the hard constraints"},
     "unassigned_below_threshold": {"nl": "alle passende vacatures scoren onder de drempel", "en": "every fitting vacancy scores below the threshold"},
-    "unassigned_taken": {"nl": "beste alternatief {vacancy} ({pct}%) ging naar een betere match", "en": "best alternative {vacancy} ({pct}%) went to a better match"},
+    "unassigned_taken": {"nl": "beste alternatief {vacancy} ({pct}) ging naar een betere match", "en": "best alternative {vacancy} ({pct}) went to a better match"},
 }
 
 

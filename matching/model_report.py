@@ -267,8 +267,10 @@ def write_report(
     return path
 
 
-WEAK_IMPORTANCE_RATIO = 0.25
-"""Skills "barely predict" when their importance is below this share of the top feature's."""
+WEAK_IMPORTANCE_RATIO = 0.10
+"""Skills "barely predict" when their importance (required + preferred, negatives as 0) is
+below this share of the top feature's; the same rule as the shortlist's note
+(``matching.shortlist.SKILL_IMPORTANCE_RATIO``)."""
 
 
 def importance_notes(importance: dict[str, float], lang: str = "nl") -> list[str]:
@@ -276,8 +278,8 @@ def importance_notes(importance: dict[str, float], lang: str = "nl") -> list[str
     if not importance:
         return []
     top_name, top = max(importance.items(), key=lambda kv: kv[1])
-    skills = max(importance.get("required_skill_coverage", 0.0),
-                 importance.get("preferred_skill_coverage", 0.0))
+    skills = (max(importance.get("required_skill_coverage", 0.0), 0.0)
+              + max(importance.get("preferred_skill_coverage", 0.0), 0.0))
     if top <= 0 or skills >= WEAK_IMPORTANCE_RATIO * top:
         return []
     label = getattr(spec(top_name), f"label_{lang}" if lang in ("nl", "en") else "label_en")

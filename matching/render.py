@@ -312,6 +312,16 @@ def render_assign_summary(summary: dict[str, Any], out: str, lang: str) -> None:
     )
     console.print(f"model {summary['model_version']}; outputs in {out} (report.html). "
                   f"{text('human_decides', lang)}")
+    price = summary.get("sroi_price")
+    if price:
+        console.print(
+            (f"SROI-aware objective: {price['pairs_changed']} pair(s) differ from the "
+             f"durable-only optimum, at a cost of {price['expected_durable_cost']:.2f} expected "
+             f"durable placements ({price['durable_only_expected']:.1f} without SROI reward)")
+            if lang == "en" else
+            (f"SROI-doel: {price['pairs_changed']} paar/paren wijken af van het optimum voor "
+             f"alleen duurzaamheid, tegen {price['expected_durable_cost']:.2f} verwachte duurzame "
+             f"plaatsingen minder ({price['durable_only_expected']:.1f} zonder SROI-beloning)"))
     for warning in (summary.get("sanity") or {}).get("warnings", []):
         message = warning.get(f"message_{lang}", warning.get("message_en", ""))
         console.print(f"[red]{text('sanity_warning', lang)}:[/red] {message}")

@@ -449,3 +449,22 @@ def test_read_pair_file_xlsx_rows_and_missing_column(tmp_path, dataset) -> None:
         read_pair_file(str(bad), "locked", dataset)
     assert [(p.column, p.rule) for p in info.value.problems] == [("candidate_id", "missing_column")]
 
+
+
+def test_binding_obligations_change_the_sroi_assignment_at_a_stated_price(
+        assign_data, model, settings, plain_run) -> None:
+    """On the sample the obligations bind, so the SROI reward moves people and says the cost."""
+    run = run_assignment(assign_data, model, settings,
+                         options=AssignOptions(objective="durable+sroi", time_limit_s=20))
+    price = run.summary["sroi_price"]
+    assert price["pairs_changed"] > 0
+    assert price["durable_only_expected"] == pytest.approx(plain_run.summary["expected_durable"],
+                                                           abs=1e-3)
+    assert 0 <= price["expected_durable_cost"] < 0.05 * price["durable_only_expected"]
+    assert run.summary["expected_durable"] == pytest.approx(
+        price["durable_only_expected"] - price["expected_durable_cost"], abs=1e-3)
+    assert plain_run.summary["sroi_price"] is None
+    # the reward moved placements towards projects short of their obligation
+    outstanding = run.coverage.set_index("project_id")["coverage_after"]
+    plain = plain_run.coverage.set_index("project_id")["coverage_after"]
+    assert (outstanding.clip(upper=1.0).sum() >= plain.clip(upper=1.0).sum() - 1e-9)

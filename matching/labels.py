@@ -156,19 +156,23 @@ def default_as_of(placements: pd.DataFrame) -> pd.Timestamp | None:
     return start.max() if start.notna().any() else None
 
 
-def history_summary(placements: pd.DataFrame, as_of: AsOf, horizon_months: int) -> dict:
+def history_summary(placements: pd.DataFrame, as_of: AsOf, horizon_months: int,
+                    labelled: pd.DataFrame | None = None) -> dict:
     """What a person should know about a history judged on ``as_of``.
 
     Keys: ``as_of`` (ISO date or None), ``reason``, ``total``, ``labelled``, ``durable``,
     ``not_durable``, ``censored`` (horizon not passed, still employed), ``future_end_dates``
     (end dates after ``as_of``: planned ends, the person was still employed on ``as_of``)
     and ``starts_after_as_of`` (placements that start after the reference date).
+    ``labelled`` is the :func:`durable_labels` frame of ``placements`` when the caller
+    already has it.
     """
     out: dict = {**as_of.to_dict(), "horizon_months": int(horizon_months)}
     if as_of.date is None or len(placements) == 0:
         return out | {"total": len(placements), "labelled": 0, "durable": 0, "not_durable": 0,
                       "censored": 0, "future_end_dates": 0, "starts_after_as_of": 0}
-    labelled = durable_labels(placements, horizon_months, as_of.date)
+    if labelled is None:
+        labelled = durable_labels(placements, horizon_months, as_of.date)
     counts = label_counts(labelled)
     end = (pd.to_datetime(placements["end_date"]) if "end_date" in placements
            else pd.Series(pd.NaT, index=placements.index))

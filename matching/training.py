@@ -488,8 +488,8 @@ def train_from_frame(
     timings: dict[str, float] = {}
     if not isinstance(as_of, AsOf):
         as_of = (resolve_as_of(frame) if as_of is None else resolve_as_of(frame, given=as_of))
-    history = history_summary(frame, as_of, settings.horizon_months)
     labelled_all = durable_labels(frame, settings.horizon_months, as_of.date)
+    history = history_summary(frame, as_of, settings.horizon_months, labelled_all)
     counts_all = label_counts(labelled_all)
     as_of_text = labelled_all.attrs.get("as_of") or ""
     usable = ~labelled_all["censored"] & labelled_all["follow_up_complete"]

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager as contextlib_contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -125,12 +126,17 @@ def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_data(data: str, valuation: str | None, skip_invalid: bool, rejects: str | None,
-              default_rejects: str | None = None):
-    """Load and validate a dataset; report skipped rows. Raises ValidationError when invalid."""
+              default_rejects: str | None = None, shown_rejects: str | None = None):
+    """Load and validate a dataset; report skipped rows. Raises ValidationError when invalid.
+
+    ``shown_rejects`` is the folder named to the user when ``default_rejects`` is a staging
+    folder that will be moved there.
+    """
     from matching.loading import load_dataset
 
     t0 = time.perf_counter()
     rejects_dir = rejects or default_rejects or str(Path(data).resolve().parent / "rejects")
+    shown = rejects or shown_rejects or rejects_dir
     result = load_dataset(
         data, valuation=valuation, skip_invalid=skip_invalid,
         rejects_dir=rejects_dir if skip_invalid else None,
@@ -140,7 +146,7 @@ def load_data(data: str, valuation: str | None, skip_invalid: bool, rejects: str
     if skip_invalid and len(result.rejected):
         click.echo(
             f"Skipped {len(result.rejected)} invalid row(s); rejected rows with reasons "
-            f"written to {rejects_dir}.",
+            f"written to {shown}.",
             err=True,
         )
     ds = result.dataset
@@ -319,11 +325,23 @@ def _term_cache(models_dir: str) -> str:
     return str(Path(models_dir) / ".cache" / "terms.json")
 
 
-def _model_for(dataset, settings, models_dir: str):
+def _notify(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _registry(models_dir: str):
+    """The registry, after removing what a killed training left behind (and saying so)."""
     from matching.registry import Registry
+
+    registry = Registry(models_dir)
+    registry.recover(notify=_notify)
+    return registry
+
+
+def _model_for(dataset, settings, models_dir: str):
     from matching.scoring import ensure_model
 
-    model = ensure_model(dataset, settings, Registry(models_dir))
+    model = ensure_model(dataset, settings, _registry(models_dir))
     if model.freshly_trained:
         click.echo(f"No active model in {models_dir}: trained, registered and activated "
                    f"model {model.version} from the dataset's placement history.", err=True)
@@ -362,20 +380,39 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
     compares with the active model on the newest placements neither was trained on. A model
     that fails the sanity checks is registered but not made active unless --force is given.
     """
-    from matching.ground_truth import load_truth
-    from matching.model_compare import compare_with_active
     from matching.registry import Registry
-    from matching.training import train_model
 
     settings = state.settings(horizon_months=horizon_months, lang=lang,
                               term_cache=_term_cache(models_dir))
     if as_of is not None:
         as_of = _parse_date(as_of, "--as-of")
+    registry = Registry(models_dir)
+    with registry.lock(notify=_notify):  # one training per registry; a second one exits 2
+        payload, refused = _train_locked(registry, settings, data, valuation, skip_invalid,
+                                         rejects, as_of, promote, force)
+    if fmt == "json":
+        click.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        from matching.render import render_training
+
+        render_training(payload, settings.lang)
+    if refused:
+        raise click.exceptions.Exit(1)
+
+
+def _train_locked(registry, settings, data: str, valuation: str | None, skip_invalid: bool,
+                  rejects: str | None, as_of: str | None, promote: bool,
+                  force: bool) -> tuple[dict[str, Any], bool]:
+    """Train, compare and register under the registry lock; (payload, promotion refused)."""
+    from matching.ground_truth import load_truth
+    from matching.model_compare import compare_with_active
+    from matching.training import train_model
+
+    models_dir = registry.path
     dataset = load_data(data, valuation, skip_invalid, rejects).dataset
     truth = load_truth(data) if Path(data).is_dir() else None
     with _spinner("training"):
         result = train_model(dataset, settings, as_of=as_of, truth=truth)
-    registry = Registry(models_dir)
     previous = registry.active()
     comparison = compare_with_active(registry, result) if previous else None
     result.comparison = comparison
@@ -400,14 +437,7 @@ def train(state: State, data: str, valuation: str | None, skip_invalid: bool,
         "report": str(Path(models_dir) / version / "report.html"),
         "timings_s": result.timings,
     }
-    if fmt == "json":
-        click.echo(json.dumps(payload, indent=2, default=str))
-    else:
-        from matching.render import render_training
-
-        render_training(payload, settings.lang)
-    if refused:
-        raise click.exceptions.Exit(1)
+    return payload, refused
 
 
 # ----------------------------------------------------------------------------- models
@@ -423,10 +453,9 @@ def models() -> None:
 @handle_errors
 def models_list(models_dir: str) -> None:
     """List model versions (the active one marked with *)."""
-    from matching.registry import Registry
     from matching.render import render_model_list
 
-    render_model_list(Registry(models_dir))
+    render_model_list(_registry(models_dir))
 
 
 @models.command("show")
@@ -435,9 +464,7 @@ def models_list(models_dir: str) -> None:
 @handle_errors
 def models_show(version: str | None, models_dir: str) -> None:
     """Show a version's metadata (default: the active one)."""
-    from matching.registry import Registry
-
-    registry = Registry(models_dir)
+    registry = _registry(models_dir)
     version = version or registry.active()
     if version is None:
         raise SroiMatchError("no active model; train one with `sroi-match train`")
@@ -450,9 +477,7 @@ def models_show(version: str | None, models_dir: str) -> None:
 @handle_errors
 def models_promote(version: str, models_dir: str) -> None:
     """Make VERSION the active model."""
-    from matching.registry import Registry
-
-    registry = Registry(models_dir)
+    registry = _registry(models_dir)
     registry.load(version)  # refuse a tampered or incompatible artifact before activating it
     registry.promote(version)
     click.echo(f"Active model: {version}")
@@ -463,9 +488,7 @@ def models_promote(version: str, models_dir: str) -> None:
 @handle_errors
 def models_rollback(models_dir: str) -> None:
     """Make the previously active model active again."""
-    from matching.registry import Registry
-
-    version = Registry(models_dir).rollback()
+    version = _registry(models_dir).rollback()
     click.echo(f"Rolled back; active model: {version}")
 
 
@@ -575,31 +598,84 @@ def assign(state: State, data: str, valuation: str | None, skip_invalid: bool,
     municipality a candidate lives in; compares with greedy, local-only and sequential
     practice; writes assignments, audit pairs, coverage per project and a report to OUT.
     """
-    from matching.assign import AssignOptions, check_locks, read_pair_file, run_assignment
-    from matching.assign_outputs import write_outputs
-    from matching.render import render_assign_summary, render_dry_run
+    from matching.folders import StagedFolder
+    from matching.render import render_dry_run
 
     settings = state.settings(lang=lang, min_score=min_score,
                               term_cache=_term_cache(models_dir))
-    result = load_data(data, valuation, skip_invalid, rejects,
-                       default_rejects=str(Path(out) / "rejects"))
-    dataset = result.dataset
-    locked_pairs = read_pair_file(locked, "locked", dataset) if locked else None
-    forbidden_pairs = read_pair_file(forbidden, "forbidden", dataset) if forbidden else None
     shares = _parse_shares(min_share)
-    check_locks(dataset, locked_pairs, forbidden_pairs)
-    if dry_run:
+    options = AssignArgs(data, valuation, skip_invalid, rejects, models_dir, objective,
+                         min_score, locked, forbidden, max_per_employer, shares, time_limit,
+                         no_report)
+    if dry_run:  # writes nothing, so it needs no lock
+        dataset, locked_pairs, forbidden_pairs = _assign_inputs(options, None, out)
         render_dry_run(dataset, settings, locked_pairs, forbidden_pairs)
         return
-    model = _model_for(dataset, settings, models_dir)
-    options = AssignOptions(objective=objective, min_score=min_score,
-                            max_per_employer=max_per_employer, min_share=shares or None,
-                            time_limit_s=time_limit, lang=settings.lang)
+    # Written into a staging folder beside OUT and moved into place whole, under OUT's lock:
+    # after a kill OUT holds the previous complete run or the new one (docs/safe-outputs.md).
+    with StagedFolder(Path(out), marker="summary.json", notify=_notify) as staged:
+        summary = _assign_into(settings, options, staged.path, out)
+        staged.publish()
+    from matching.render import render_assign_summary
+
+    render_assign_summary(summary, out, settings.lang)
+
+
+@dataclass(frozen=True)
+class AssignArgs:
+    """The options of one ``assign`` call."""
+
+    data: str
+    valuation: str | None
+    skip_invalid: bool
+    rejects: str | None
+    models_dir: str
+    objective: str
+    min_score: float | None
+    locked: str | None
+    forbidden: str | None
+    max_per_employer: int | None
+    shares: dict[str, float]
+    time_limit: float
+    no_report: bool
+
+
+def _assign_inputs(args: AssignArgs, staging: Path | None, out: str):
+    from matching.assign import check_locks, read_pair_file
+
+    default_rejects = str((staging or Path(out)) / "rejects")
+    rejects, shown = args.rejects, str(Path(out) / "rejects")
+    if rejects and staging is not None:  # a --rejects inside OUT goes into the staged run
+        inside = Path(rejects).absolute()
+        if inside.is_relative_to(Path(out).absolute()):
+            default_rejects = str(staging / inside.relative_to(Path(out).absolute()))
+            rejects, shown = None, args.rejects
+    result = load_data(args.data, args.valuation, args.skip_invalid, rejects,
+                       default_rejects=default_rejects, shown_rejects=shown)
+    dataset = result.dataset
+    locked_pairs = read_pair_file(args.locked, "locked", dataset) if args.locked else None
+    forbidden_pairs = (read_pair_file(args.forbidden, "forbidden", dataset)
+                       if args.forbidden else None)
+    check_locks(dataset, locked_pairs, forbidden_pairs)
+    return dataset, locked_pairs, forbidden_pairs
+
+
+def _assign_into(settings, args: AssignArgs, staging: Path, out: str):
+    """Run the assignment and write its outputs into ``staging``; returns the summary."""
+    from matching.assign import AssignOptions, run_assignment
+    from matching.assign_outputs import write_outputs
+
+    dataset, locked_pairs, forbidden_pairs = _assign_inputs(args, staging, out)
+    model = _model_for(dataset, settings, args.models_dir)
+    options = AssignOptions(objective=args.objective, min_score=args.min_score,
+                            max_per_employer=args.max_per_employer,
+                            min_share=args.shares or None, time_limit_s=args.time_limit,
+                            lang=settings.lang)
     run = run_assignment(dataset, model, settings, options=options, locked=locked_pairs,
                          forbidden=forbidden_pairs, progress=_spinner)
     with _spinner("writing outputs"):
-        write_outputs(run, out, lang=settings.lang, report=not no_report)
-    render_assign_summary(run.summary, out, settings.lang)
+        write_outputs(run, staging, lang=settings.lang, report=not args.no_report)
+    return run.summary
 
 
 def main(argv: list[str] | None = None) -> int:

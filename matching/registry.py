@@ -22,9 +22,16 @@ A version is the UTC creation time plus the first 6 hex digits of the artifact's
    with ``skops.io.get_untrusted_types`` *before* anything is constructed).
 
 The allow-list is fixed in code, not read from the metadata (which an attacker could edit
-together with the hash). Writes of ``ACTIVE`` and ``HISTORY`` go to a temporary file followed by
-``os.replace``, so readers never see a half-written pointer. One writer at a time is assumed
-(an analyst promoting; concurrent promotions are not locked).
+together with the hash).
+
+**Writes are locked and atomic.** Registering, promoting and rolling back hold the registry's
+lock (``models/.lock``, see :func:`matching.folders.hold_lock`); a second writer is refused
+with a message naming the holder. A new version is written into ``.staging-*`` and renamed into
+place whole. ``HISTORY`` is the single commit point of an activation: it is replaced by one
+atomic rename and its last line is the active version; ``ACTIVE`` is a copy written after it
+(and repaired from it). A training killed at any moment leaves the registry as it was; its
+``.staging-*`` folder is removed by the next command that opens the registry (see
+:meth:`Registry.recover`), which says so.
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +57,7 @@ import sklearn
 
 from features.spec import FEATURE_NAMES, feature_schema_hash
 from matching.errors import ArtifactError, ModelError
+from matching.folders import LockHeldError, acquire, fault_point, hold_lock, release
 
 if TYPE_CHECKING:
     from matching.training import TrainResult
@@ -74,6 +85,8 @@ may contain. Anything else in a model file is refused."""
 
 ARTIFACT = "model.skops"
 METADATA = "metadata.json"
+_WAIT_S = 3.0
+"""Writers wait this long for the lock: a reader cleaning up leftovers holds it only briefly."""
 _VERSION = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}(-\d+)?$")
 
 
@@ -181,6 +194,74 @@ class Registry:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else DEFAULT_REGISTRY
+        self._lock_depth = 0
+
+    # -- locking ---------------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the registry's write lock (re-entrant within this object).
+
+        Raises :class:`~matching.folders.LockHeldError` (exit code 2) naming the holder when
+        another live process holds it. Leftovers of a dead writer are cleaned up on entry.
+        """
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        with hold_lock(self.path / ".lock", what=f"model registry {self.path}", notify=notify,
+                       wait_s=_WAIT_S):
+            self._lock_depth = 1
+            try:
+                self._clean(notify)
+                yield
+            finally:
+                self._lock_depth = 0
+
+    def recover(self, notify: Callable[[str], None] | None = None) -> list[str]:
+        """Remove what a killed training or promotion left behind, when no writer is running.
+
+        Every command that opens the registry calls this; it does nothing while another
+        process holds the lock (its staging folder is still in use). Returns what was done.
+        """
+        if not self.path.is_dir():
+            return []
+        if self._lock_depth:
+            return self._clean(notify)
+        try:
+            lock = acquire(self.path / ".lock", what=f"model registry {self.path}")
+        except LockHeldError:
+            return []
+        try:
+            return self._clean(notify)
+        finally:
+            release(lock)
+
+    def _clean(self, notify: Callable[[str], None] | None) -> list[str]:
+        done: list[str] = []
+        for leftover in sorted(self.path.glob(".staging-*")):
+            size = sum(f.stat().st_size for f in leftover.rglob("*") if f.is_file())
+            shutil.rmtree(leftover, ignore_errors=True)
+            done.append(f"removed {leftover.name} ({size / 1e6:.1f} MB) left by a training "
+                        "that did not finish")
+        for leftover in sorted(self.path.glob(".*.tmp")):
+            leftover.unlink(missing_ok=True)
+            done.append(f"removed the unfinished write {leftover.name}")
+        history = self.history()
+        pointer = self.path / "ACTIVE"
+        if history and (not pointer.is_file()
+                        or pointer.read_text(encoding="utf-8").strip() != history[-1]):
+            _atomic_write(pointer, f"{history[-1]}\n")
+            done.append(f"repaired ACTIVE from HISTORY ({history[-1]})")
+        if done:
+            log.info("registry %s: %s", self.path, "; ".join(done))
+            if notify:
+                notify(f"Model registry {self.path}: " + "; ".join(done) + ".")
+        return done
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -241,7 +322,10 @@ class Registry:
         return pd.DataFrame(rows)
 
     def active(self) -> str | None:
-        """The active version, or None."""
+        """The active version, or None (the last line of ``HISTORY``; ``ACTIVE`` without one)."""
+        history = self.history()
+        if history:
+            return history[-1]
         pointer = self.path / "ACTIVE"
         if not pointer.is_file():
             return None
@@ -259,28 +343,34 @@ class Registry:
     # -- writing ---------------------------------------------------------------------------
 
     def _set_active(self, version: str, history: list[str]) -> None:
+        """Commit an activation: one atomic rename of ``HISTORY``, then its copy ``ACTIVE``."""
         self.path.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.path / "HISTORY", "".join(f"{v}\n" for v in history))
+        fault_point("registry-between-history-and-active")
         _atomic_write(self.path / "ACTIVE", f"{version}\n")
 
     def promote(self, version: str) -> str:
         """Make ``version`` the active model (after checking that it loads)."""
-        self.load(version)
-        history = self.history()
-        if history and history[-1] == version and self.active() == version:
-            return version
-        self._set_active(version, [*history, version])
+        with self.lock():
+            self.load(version)
+            history = self.history()
+            if history and history[-1] == version:
+                return version
+            if not history and self.active() is not None:  # a registry from before HISTORY
+                history = [self.active()]
+            self._set_active(version, [*history, version])
         log.info("promoted model %s", version)
         return version
 
     def rollback(self) -> str:
         """Re-activate the previously active version; returns it."""
-        history = self.history()
-        if len(history) < 2:
-            raise ModelError("no earlier active model to roll back to")
-        previous = history[-2]
-        self._dir(previous)
-        self._set_active(previous, history[:-1])
+        with self.lock():
+            history = self.history()
+            if len(history) < 2:
+                raise ModelError("no earlier active model to roll back to")
+            previous = history[-2]
+            self._dir(previous)
+            self._set_active(previous, history[:-1])
         log.info("rolled back to model %s", previous)
         return previous
 
@@ -297,6 +387,13 @@ class Registry:
         Writes ``model.skops``, ``metadata.json``, ``model_card.md`` and (with ``report``)
         ``report.html``, the PNG plots and ``metrics.json``.
         """
+        with self.lock():
+            version = self._register(result, lang=lang, report=report)
+            if activate:
+                self.promote(version)
+        return version
+
+    def _register(self, result: TrainResult, *, lang: str, report: bool) -> str:
         import skops.io as sio
 
         self.path.mkdir(parents=True, exist_ok=True)
@@ -337,15 +434,12 @@ class Registry:
                 render_model_card(metadata, lang=lang), encoding="utf-8")
             if report:
                 write_report(result, staging, lang=lang, version=version)
+            fault_point("registry-before-rename")
             os.replace(staging, self.path / version)
         except BaseException:
-            import shutil
-
             shutil.rmtree(staging, ignore_errors=True)
             raise
         log.info("registered model %s", version)
-        if activate:
-            self.promote(version)
         return version
 
     # -- loading ---------------------------------------------------------------------------

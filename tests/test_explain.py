@@ -1,8 +1,6 @@
-"""Explanations: occlusion factors, counterfactuals, both languages, batch speed."""
+"""Explanations: occlusion factors, counterfactuals, both languages, batches."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -98,12 +96,13 @@ def test_reference_from_metadata_and_missing_values(model, rows) -> None:
         explain_pairs(model.pipeline, pair)
 
 
-def test_batch_is_fast(model, rows) -> None:
-    explain_pairs(model, rows.head(10))  # warm up
-    start = time.perf_counter()
-    out = explain_pairs(model, rows)
-    assert len(out) == 300
-    assert time.perf_counter() - start < 2.0  # target < 1 s; slack for loaded CI machines
+def test_batch_equals_one_pair_at_a_time(model, rows) -> None:
+    """Explaining a batch gives each pair the explanation it gets alone (the batch's time
+    budget is a benchmark row, ``benchmarks/bench_budgets.py``)."""
+    batch = explain_pairs(model, rows.head(25))
+    alone = [explain_pairs(model, rows.iloc[[i]])[0] for i in range(25)]
+    assert [e.to_dict() for e in batch] == [e.to_dict() for e in alone]
+    assert len(explain_pairs(model, rows)) == len(rows)
 
 
 def test_texts() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from collections import defaultdict
@@ -15,7 +17,11 @@ from matching import reference
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "matching" / "reference" / "data"
-SHARED = Path(__file__).parents[1] / ".." / "shared" / "data"
+SOURCES = REPO / "tests" / "data" / "reference_sources"
+"""Extracts of the public source files (``tests/data/README.md``): the build's inputs."""
+WHOLE = {"municipalities.csv", "isco_groups.csv", "regions_noord.json", "certificates.csv",
+         "skills.csv", "target_groups.csv", "valuation_default.csv"}
+"""Tables whose sources are vendored whole (or that are curated in the script itself)."""
 WADDEN = {"GM0096": "Vlieland", "GM0093": "Terschelling", "GM0060": "Ameland",
           "GM0088": "Schiermonnikoog"}
 SECTORS = {"construction", "infrastructure", "logistics", "green", "cleaning", "hospitality",
@@ -229,16 +235,34 @@ def test_reference_data_small() -> None:
     assert total < 3 * 1024 * 1024
 
 
-@pytest.mark.skipif(not (SHARED / "geo").is_dir(), reason="../shared/data not available")
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
 def test_build_script_reproduces_committed_files(tmp_path: Path) -> None:
+    """The build from the vendored extracts gives the committed tables: byte for byte where the
+    sources are whole, and exactly the committed rows of the extracted postcodes and
+    occupations where they are cut down."""
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_reference.py"),
-         "--shared", str(SHARED), "--out", str(tmp_path)],
+         "--shared", str(SOURCES), "--out", str(tmp_path)],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
     committed = sorted(p.name for p in DATA.iterdir() if p.suffix in {".csv", ".json"})
     built = sorted(p.name for p in tmp_path.iterdir())
     assert built == committed
-    for name in committed:
+    assert set(committed) == WHOLE | {"postcodes_pc4.csv", "occupations.csv"}
+    for name in sorted(WHOLE):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+    geonames = (SOURCES / "geo" / "geonames_NL_pc4.txt").read_text(encoding="utf-8")
+    pc4s = {line.split("\t")[1] for line in geonames.splitlines()}
+    esco = pd.read_csv(SOURCES / "esco" / "occupations_nl.csv", dtype=str)
+    occupation_ids = set(esco["conceptUri"].str.split("/occupation/").str[1].str[:8])
+    assert len(pc4s) > 1000 and len(occupation_ids) > 80
+    for name, keys in (("postcodes_pc4.csv", pc4s), ("occupations.csv", occupation_ids)):
+        full = _rows((DATA / name).read_text(encoding="utf-8"))
+        expected = [full[0], *(row for row in full[1:] if row[0] in keys)]
+        assert len(expected) == len(keys) + 1, name  # every extracted key is a committed row
+        assert _rows((tmp_path / name).read_text(encoding="utf-8")) == expected, name

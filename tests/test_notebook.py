@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ipykernel  # noqa: F401  (the kernel the notebook runs in; a test extra)
+import nbclient
+import nbformat
 import pytest
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "analyst.ipynb"
 
 
+@pytest.mark.slow
 def test_analyst_notebook_runs(tmp_path) -> None:
-    pytest.importorskip("ipykernel", reason="ipykernel is needed to execute the notebook")
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     from matching.sample import generate, write_sample
 
     data_dir = write_sample(generate(200, 20, n_projects=10, n_placements=500, seed=5),

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import matching
 from matching import errors
+
+REPO = Path(__file__).resolve().parents[1]
 
 PUBLIC = {
     # data
@@ -49,15 +55,50 @@ def test_every_public_name_resolves_to_its_defining_object(name: str) -> None:
     assert inspect.getdoc(value), f"{name} needs a docstring"
 
 
-def test_readme_imports_work() -> None:
-    from matching import (  # noqa: F401  (the README's example)
-        Matcher,
-        Registry,
-        ensure_model,
-        load_dataset,
-        run_assignment,
-        solve_assignment,
-    )
+def readme_python_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE)
+
+
+def test_readme_imports_only_public_names() -> None:
+    names = set()
+    for block in readme_python_blocks():
+        for found in re.findall(r"^from matching import (.+)$", block, flags=re.MULTILINE):
+            names |= {n.strip() for n in found.split(",")}
+    assert names, "README's example imports from matching"
+    assert names <= set(matching.__all__), sorted(names - set(matching.__all__))
+    for name in names:
+        assert getattr(matching, name) is not None
+
+
+@pytest.mark.slow
+def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    registry_dir: Path) -> None:
+    """README's Python example, run as written from a folder laid out like the repository:
+    ``data/`` is the committed sample and ``models/`` a copy of the session registry (so that
+    nothing is trained or written in the real ``models/``)."""
+    blocks = readme_python_blocks()
+    assert len(blocks) == 1 and "from matching import" in blocks[0]
+    (tmp_path / "data").symlink_to(REPO / "data", target_is_directory=True)
+    shutil.copytree(registry_dir, tmp_path / "models")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+
+    from matching import Matcher, ShortlistResult
+
+    assert isinstance(namespace["result"], ShortlistResult)
+    shown = namespace["result"].to_dict()
+    json.dumps(shown)  # "what the CLI's --format json prints": JSON-ready
+    assert shown["vacancy_id"] == "V000001" and shown["lang"] == "en"
+    assert shown["model_version"] == (registry_dir / "ACTIVE").read_text().strip()
+    assert 1 <= len(shown["shortlist"]) <= 10
+    assert shown["considered"] > len(shown["shortlist"])
+    # the example's objects are the package's: the same request gives the same shortlist
+    again = Matcher(namespace["ds"], namespace["model"]).for_vacancy("V000001", top=10, lang="en")
+    assert again.to_dict() == shown
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == \
+        sorted(p.name for p in registry_dir.iterdir()), "the example trained a model"
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

@@ -19,6 +19,7 @@ from matching.config import Settings
 from matching.dataset import Dataset
 from matching.errors import ArtifactError, ModelError, NoTrainingDataError
 from matching.registry import LoadedModel, Registry, file_sha256
+from matching.sample import generate
 from matching.scoring import ensure_model, score_features
 from matching.synthetic_features import synthetic_feature_frame
 from matching.training import train_from_frame
@@ -190,8 +191,7 @@ def test_ensure_model_uses_active_or_refuses_without_history(registry: Registry,
 
 
 def test_ensure_model_trains_from_history(tmp_path) -> None:
-    sample = pytest.importorskip("matching.sample")
-    data = sample.generate(150, 15, n_projects=8, n_placements=400, seed=4)
+    data = generate(150, 15, n_projects=8, n_placements=400, seed=4)
     registry = Registry(tmp_path / "models")
     loaded = ensure_model(data.dataset, SETTINGS, registry)
     assert loaded.freshly_trained

@@ -14,6 +14,7 @@ from features.spec import FEATURES
 from features.vocabulary import Vocabulary
 from matching import ground_truth, reference
 from matching.ground_truth import Coefficients, GroundTruth
+from matching.loading import load_dataset
 from matching.sample import (
     TARGET_GROUP_MIX,
     SampleData,
@@ -387,8 +388,7 @@ def test_history_spans_four_years_and_is_censored(sample: SampleData) -> None:
 
 
 def test_generate_equals_loaded_files(sample: SampleData, written: Path) -> None:
-    loading = pytest.importorskip("matching.loading", reason="matching.loading not available")
-    loaded = loading.load_dataset(written).dataset
+    loaded = load_dataset(written).dataset
     for name in ("candidates", "projects", "vacancies", "placements", "valuation"):
         pd.testing.assert_frame_equal(sample.dataset.table(name), loaded.table(name), obj=name)
 
@@ -416,8 +416,7 @@ def test_load_truth_round_trip(sample: SampleData, written: Path, tmp_path: Path
 
 def test_committed_sample_is_current() -> None:
     folder = REPO / "data" / "sample"
-    if not (folder / "manifest.json").exists():
-        pytest.skip("data/sample not generated")
+    assert (folder / "manifest.json").is_file(), "data/sample is committed with its manifest"
     assert load_truth(folder) is not None, (
         "data/sample differs from the generator's output: regenerate it with "
         "`sroi-match sample --out data/sample`")

@@ -119,8 +119,12 @@ def _read_info(fd: int) -> dict[str, Any]:
 
 def _command() -> str:
     """The sub-command being run (no arguments: they may name files about people)."""
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    return " ".join(args[:2]) if args else Path(sys.argv[0]).name
+    words = []
+    for arg in sys.argv[1:3]:
+        if not arg.isascii() or not arg.replace("-", "").isalpha() or arg.startswith("-"):
+            break
+        words.append(arg)
+    return " ".join(words) or Path(sys.argv[0]).name
 
 
 def acquire(path: Path, *, what: str, wait_s: float = 0.0) -> Lock:

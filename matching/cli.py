@@ -272,7 +272,11 @@ def sample(out: str, n_candidates: int, n_vacancies: int, n_projects: int | None
         kwargs["n_projects"] = max(1, round(n_vacancies / 5))
     kwargs["n_placements"] = n_placements if n_placements is not None else 2 * n_candidates
     result = generate(n_candidates, n_vacancies, **kwargs)
-    write_sample(result, out)
+    from matching.folders import StagedFolder
+
+    with StagedFolder(Path(out), marker="manifest.json", notify=_notify) as staged:
+        write_sample(result, staged.path)  # whole or absent, like every output folder
+        staged.publish()
     ds = result.dataset
     click.echo(
         f"Wrote {len(ds.candidates)} candidates, {len(ds.projects)} projects, "

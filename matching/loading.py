@@ -19,6 +19,11 @@ raises :class:`~matching.errors.InputFileError`, an unreadable table file become
 :class:`~matching.errors.ValidationError` with every problem found, unless
 ``skip_invalid=True``: then invalid rows (and rows whose parent was dropped) are set
 aside, written to ``rejected_<table>.csv`` and the valid rest is returned.
+
+Placements whose candidate is not in the candidates table are no error but a warning
+(``history_candidate_unknown``): they cannot be featurised, so they are left out of the
+returned placement history. An empty file or sheet is a table without rows (one
+``empty_table`` problem, see :func:`matching.validation.validate`).
 """
 
 from __future__ import annotations
@@ -56,7 +61,15 @@ from matching.schema import (
     Problem,
     TableSchema,
 )
-from matching.validation import make_problems, sort_problems, validate
+from matching.validation import (
+    LEFT_OUT_RULES,
+    make_problems,
+    shorten_value,
+    sort_problems,
+    summarise_warnings,
+    too_long_mask,
+    validate,
+)
 
 __all__ = ["LoadResult", "load_dataset", "normalise_column_name", "read_table_file"]
 
@@ -108,7 +121,8 @@ class LoadResult:
     rejected : DataFrame
         One row per rejected input row: ``table``, ``row``, ``reasons``.
     warnings : list of str
-        One line per warning or cleaning step the user should know about.
+        One line per warning (row-level warnings of one rule and column summarised in one
+        line) or cleaning step the user should know about.
     """
 
     dataset: Dataset
@@ -232,9 +246,10 @@ def _as_text(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    """Header and cells of a CSV file; an empty file is a frame without columns or rows."""
     text = _decode(path.read_bytes())
     if not text.strip():
-        raise _Unreadable("the file is empty")
+        return pd.DataFrame(index=pd.RangeIndex(0)), ","
     sep = _detect_separator(text)
     # header=None: a data row wider than the header is a ParserError (reported with its
     # line), instead of pandas silently turning the first values into an index
@@ -287,6 +302,8 @@ def read_table_file(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         sheets = _read_file(path, "")
     except _Unreadable as exc:
         raise InputFileError(f"cannot read {path}: {exc}") from exc
+    if not any(len(raw.frame.columns) for raw in sheets.values()):
+        raise InputFileError(f"cannot read {path}: the file is empty (no header row)")
     if sheet is None:
         return next(iter(sheets.values())).frame
     if sheet not in sheets:
@@ -471,8 +488,9 @@ def _manifest_values(entries: list[_ManifestEntry]) -> tuple[dict[str, str | Non
         if len(given) > 1:
             where = ", ".join(e.file if e.row is None else f"{e.file} row {e.row}" for e in given)
             problems.append(_problem("manifest", given[1].file, "duplicate_id",
-                                     f"{column.name} is given {len(given)} times ({where}); "
-                                     "keep one", column=column.name, row=given[1].row,
+                                     f"{column.name} is given {len(given)} times "
+                                     f"({shorten_value(where, 500)}); keep one",
+                                     column=column.name, row=given[1].row,
                                      value=str(given[1].value)))
             continue
         if not given or given[0].value is None:
@@ -480,9 +498,10 @@ def _manifest_values(entries: list[_ManifestEntry]) -> tuple[dict[str, str | Non
         entry = given[0]
         if not isinstance(entry.value, str):  # a JSON number, list, boolean …
             problems.append(_problem("manifest", entry.file, "type",
-                                     f"{column.name} {entry.value!r} is not a date; write it as "
-                                     'a text such as "2026-03-01"', column=column.name,
-                                     row=entry.row, value=json.dumps(entry.value)))
+                                     f"{column.name} {shorten_value(json.dumps(entry.value))} "
+                                     'is not a date; write it as a text such as "2026-03-01"',
+                                     column=column.name, row=entry.row,
+                                     value=json.dumps(entry.value)))
             continue
         text = entry.value.strip()
         if not text:
@@ -490,7 +509,8 @@ def _manifest_values(entries: list[_ManifestEntry]) -> tuple[dict[str, str | Non
         converted, bad, template = _convert_values(pd.Series([text], dtype="str"), column, False)
         if bool(bad.iloc[0]):
             problems.append(_problem("manifest", entry.file, "type",
-                                     f"{column.name} " + template.format(value=text),
+                                     f"{column.name} "
+                                     + template.format(value=shorten_value(text)),
                                      column=column.name, row=entry.row, value=text))
             continue
         values[column.name] = pd.Timestamp(converted.iloc[0]).strftime("%Y-%m-%d")
@@ -516,14 +536,15 @@ def _canonical_headers(raw: _RawTable, schema: TableSchema) -> tuple[pd.DataFram
                 continue  # the empty trailing columns Excel exports
             known = ", ".join(schema.column_names)
             problems.append(_problem(schema.name, raw.file, "unknown_column",
-                                     f"column {original!r} is not part of the {schema.name} "
-                                     f"table and is ignored; known columns: {known}",
-                                     column=str(original)))
+                                     f"column {shorten_value(original)!r} is not part of the "
+                                     f"{schema.name} table and is ignored; known columns: "
+                                     f"{known}", column=str(original)))
         elif canonical in keep.values():
             first = next(k for k, v in keep.items() if v == canonical)
             problems.append(_problem(schema.name, raw.file, "unknown_column",
-                                     f"column {original!r} also means {canonical} (already "
-                                     f"given as {first!r}) and is ignored",
+                                     f"column {shorten_value(original)!r} also means "
+                                     f"{canonical} (already given as "
+                                     f"{shorten_value(first)!r}) and is ignored",
                                      column=str(original)))
         else:
             keep[original] = canonical
@@ -681,11 +702,16 @@ def _convert_table(text: pd.DataFrame, schema: TableSchema, file: str, decimal_c
     problems: list[Problem] = []
     for column in schema.columns:
         if column.name in text.columns:
-            values, bad, template = _convert_column(text[column.name], column, decimal_comma)
+            cells = text[column.name]
+            long = too_long_mask(cells, column)
+            if long.any():  # reported as too_long by validation, not converted
+                cells = cells.mask(long, "")
+            values, bad, template = _convert_column(cells, column, decimal_comma)
             if bad.any():
                 raw = text.loc[bad, column.name]
-                problems += make_problems(schema.name, file, column.name, raw.index, raw.tolist(),
-                                          "type", [template.format(value=v) for v in raw])
+                problems += make_problems(
+                    schema.name, file, column.name, raw.index, raw.tolist(), "type",
+                    [template.format(value=shorten_value(v)) for v in raw])
         else:
             values = _empty_column(column, text.index)
         out[column.name] = _with_default(values, column)
@@ -754,6 +780,9 @@ def load_dataset(
     Returns
     -------
     LoadResult
+        Placements of candidates missing from the candidates table are not in
+        ``dataset.placements``; each is a ``history_candidate_unknown`` warning in
+        ``problems`` and ``warnings`` says how many were dropped.
 
     Raises
     ------
@@ -806,10 +835,11 @@ def load_dataset(
 
     unreadable = {p.table for p in problems if p.rule == "unreadable_file"}
     problems += [p for p in validate(tables, raw=texts, sources=sources, settings=settings,
-                                     location=path.name)
+                                     location=path.name,
+                                     extraction_date=manifest["extraction_date"])
                  if not (p.rule == "missing_table" and p.table in unreadable)]
     problems = sort_problems(problems)
-    warnings += [f"{p.file}: {p.message}" for p in problems if p.severity == "warning"]
+    warnings += [f"{w.file}: {w.message}" for w in summarise_warnings(problems)]
     errors = [p for p in problems if p.severity == "error"]
     fatal = [p for p in errors if p.row is None or p.table not in TABLES]  # manifest: no rows
     if errors and (not skip_invalid or fatal):
@@ -823,12 +853,27 @@ def load_dataset(
             _write_rejects(Path(rejects_dir), rejected, originals)
         for table, count in rejected.groupby("table", sort=False).size().items():
             warnings.append(f"{sources[table]}: {count} invalid row(s) of {table} skipped")
+    tables = _leave_out(tables, problems)
     dataset = Dataset(**{name: tables[name] for name in TABLES}, sources=sources,
                       path=str(path), extraction_date=manifest["extraction_date"])
     log.info("loaded %s in %.2fs: %s; %d problem(s), %d row(s) rejected", path.name,
              time.perf_counter() - started,
              ", ".join(f"{len(tables[n])} {n}" for n in TABLES), len(problems), len(rejected))
     return LoadResult(dataset=dataset, problems=problems, rejected=rejected, warnings=warnings)
+
+
+def _leave_out(tables: dict[str, pd.DataFrame], problems: list[Problem]
+               ) -> dict[str, pd.DataFrame]:
+    """Drop the rows of :data:`~matching.validation.LEFT_OUT_RULES` warnings (placements of
+    unknown candidates: they cannot be featurised, and the warning says so)."""
+    rows: dict[str, set[int]] = {}
+    for p in problems:
+        if p.rule in LEFT_OUT_RULES and p.row is not None and p.table in tables:
+            rows.setdefault(p.table, set()).add(p.row)
+    out = dict(tables)
+    for table, drop in rows.items():
+        out[table] = tables[table].drop(index=sorted(drop), errors="ignore")
+    return out
 
 
 def _empty_rejected() -> pd.DataFrame:
@@ -856,16 +901,18 @@ def _drop_invalid(tables: dict[str, pd.DataFrame], problems: list[Problem],
         for name, schema in TABLES.items():
             for fk in schema.foreign_keys:
                 child, parent = kept[name], kept[fk.table]
-                values = child[fk.column]
-                lost = values.notna() & ~values.astype(object).isin(set(parent[fk.target].dropna()))
+                values = child[fk.column].astype(object)
+                given = set(tables[fk.table][fk.target].dropna())  # unknown ids: reported
+                lost = (values.notna() & values.isin(given)
+                        & ~values.isin(set(parent[fk.target].dropna())))
                 if not lost.any():
                     continue
                 rows = lost.index[lost.to_numpy()]
                 cascade += make_problems(
                     name, sources[name], fk.column, rows, values.loc[rows].tolist(),
                     "dangling_reference",
-                    [f"{v!r} was rejected from {fk.table} (see its problems), so this row is "
-                     "rejected too" for v in values.loc[rows]])
+                    [f"{shorten_value(v)!r} was rejected from {fk.table} (see its problems), "
+                     "so this row is rejected too" for v in values.loc[rows]])
                 bad[name].update(int(r) for r in rows)
                 kept[name] = child.drop(index=rows)
                 changed = True

@@ -15,6 +15,10 @@ Canonical in-memory form after loading (what the rest of the pipeline may trust)
 * ``postcode`` is a PC4 string (``"9711"``); PC6 input is reduced to PC4.
 * The frame index is the row number as the user sees it in the file or sheet (the header
   is row 1, so the first data row is row 2).
+* No cell was longer than its column's maximum length (``MAX_LENGTH`` per kind), and date
+  and year columns lie inside their plausible window (``DateWindow``); see *Limits*.
+* Every placement's ``candidate_id`` is in ``candidates`` and its ``vacancy_id`` in
+  ``vacancies`` (placements of unknown candidates are left out, with a warning).
 """
 
 from __future__ import annotations
@@ -78,6 +82,43 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
 }
 
 
+MAX_LENGTH: dict[str, int] = {
+    "id": 64, "code": 64, "str": 200, "list": 2000, "int": 64, "float": 64, "bool": 64,
+    "date": 64, "postcode": 64, "municipality": 64,
+}
+"""Maximum length in characters of a cell as read (after stripping surrounding spaces), per
+column kind; a column may set its own :attr:`Column.max_length`. Ids and codes 64, free
+text (names, titles, labels) 200, a whole list cell (e.g. every skill of a person) 2,000,
+numbers, dates, yes/no values, postcodes and municipalities 64. A longer cell is an error
+(rule ``too_long``): it is a broken export (a whole file pasted into one cell, a missing
+closing quote), not data."""
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The plausible values of a date column (or a year column such as ``birth_year``).
+
+    ``earliest`` is a fixed ISO date (for a year column its year counts). ``latest_years`` is
+    the latest plausible value relative to the dataset's reference date (the declared
+    extraction date, else today): that date plus this many years (negative: before; for a
+    year column: the reference year plus this many years). A value outside the window is an
+    error (rule ``implausible_date``). ``unusual_before_years``: a value more than this many
+    years before the reference date is possible but odd, a warning (rule ``unusual_date``).
+    """
+
+    earliest: str
+    latest_years: int
+    reason: str
+    """Why the window is what it is (shown in messages and docs)."""
+    unusual_before_years: int | None = None
+
+
+EVENT_WINDOW_START = "1990-01-01"
+"""No start, end or availability date of the data contract lies before this day: SROI
+obligations date from the 2010s and a placement history longer than thirty years is an
+export or typing error (``1900-01-01`` is the usual empty-date filler)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its name, kind, whether required, meaning and checks."""
@@ -98,6 +139,15 @@ class Column:
     """Accepted alternative (Dutch) column names."""
     value_aliases: str | None = None
     """Key into :data:`VALUE_ALIASES` for accepted alternative values."""
+    max_length: int | None = None
+    """Maximum length of a cell in characters; default :data:`MAX_LENGTH` of the kind."""
+    window: DateWindow | None = None
+    """Plausible dates (or years) of a ``date`` (or year) column."""
+
+    @property
+    def length_limit(self) -> int:
+        """The maximum length of a cell of this column (characters, as read)."""
+        return self.max_length if self.max_length is not None else MAX_LENGTH[self.kind]
 
 
 @dataclass(frozen=True)
@@ -105,6 +155,9 @@ class ForeignKey:
     column: str
     table: str
     target: str
+    unknown_rule: str = "dangling_reference"
+    """Rule of a value that does not exist in the target: an error (``dangling_reference``)
+    or ``history_candidate_unknown``, a warning whose rows are left out of the table."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +174,11 @@ class TableSchema:
     aliases: tuple[str, ...] = ()
     """Accepted alternative (Dutch) table / file / sheet names."""
     required_table: bool = True
+    empty_rule: str = "empty_table"
+    """Rule of a given table without rows: ``empty_table`` (an error) or ``empty_history``
+    (a warning: the placement history may legitimately be empty)."""
+    empty_why: str = ""
+    """Why the table must hold rows (in the ``empty_table`` message and the docs)."""
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -137,11 +195,31 @@ def _c(name: str, kind: Kind, required: bool, description: str, **kw: object) ->
     return Column(name, kind, required, description, **kw)  # type: ignore[arg-type]
 
 
+BIRTH_WINDOW = DateWindow(
+    "1920-01-01", -15, "nobody older than about 105 or younger than 15 can be placed in work",
+    unusual_before_years=75)
+"""``birth_year``: older than 75 on the reference date is possible, but far past the state
+pension age (67): a warning."""
+AVAILABLE_WINDOW = DateWindow(EVENT_WINDOW_START, 2, "an availability more than two years "
+                              "ahead is not a current candidate")
+PROJECT_START_WINDOW = DateWindow(EVENT_WINDOW_START, 5, "contracts are awarded at most a few "
+                                  "years before they start")
+PROJECT_END_WINDOW = DateWindow(EVENT_WINDOW_START, 30, "the longest public contracts (DBFMO) "
+                                "run about 30 years")
+VACANCY_START_WINDOW = DateWindow(EVENT_WINDOW_START, 5, "a vacancy starts no later than its "
+                                  "project may start")
+PLACEMENT_START_WINDOW = DateWindow(EVENT_WINDOW_START, 2, "a history export holds placements "
+                                    "that started, or start within two years (planned)")
+PLACEMENT_END_WINDOW = DateWindow(EVENT_WINDOW_START, 10, "planned contract ends lie at most "
+                                  "ten years ahead (contract_months <= 120)")
+
+
 CANDIDATES = TableSchema(
     name="candidates",
     description="One row per person in the pool (pseudonymous: no names, no BSN).",
     key="candidate_id",
     aliases=("kandidaten",),
+    empty_why="without candidates there is nobody to match",
     one_of=(("postcode", "municipality_code"),),
     columns=(
         _c("candidate_id", "id", True, "Pseudonymous unique id.", aliases=("kandidaat_id",)),
@@ -149,7 +227,7 @@ CANDIDATES = TableSchema(
         _c("municipality_code", "municipality", False, "CBS code of the home municipality (`GM0014`). Used for distance fallback and fairness audit only, never a model input.", aliases=("gemeentecode", "gemeente")),
         _c("target_group", "code", True, "SROI target group code from the valuation table.", vocabulary="target_group", aliases=("doelgroep",)),
         _c("benefit_months", "int", False, "Months on benefit, selects the valuation tier.", min=0, max=600, aliases=("uitkeringsduur_maanden",)),
-        _c("birth_year", "int", False, "Year of birth: valuation bonus (age >= 50) and fairness audit only, never a model input.", min=1940, max=2015, aliases=("geboortejaar",)),
+        _c("birth_year", "int", False, "Year of birth: valuation bonus (age >= 50) and fairness audit only, never a model input.", window=BIRTH_WINDOW, aliases=("geboortejaar",)),
         _c("skills", "list", False, "Skills: free text (Dutch or English) or ESCO labels.", default=(), aliases=("vaardigheden",)),
         _c("certificates", "list", False, "Certificates and licences: codes or free text (`VCA basis`, `heftruck`, `rijbewijs B`). Must resolve to the certificate catalogue.", vocabulary="certificate", default=(), aliases=("certificaten",)),
         _c("occupations", "list", False, "Wanted or previous occupations: ISCO-08 codes or labels (Dutch or English).", default=(), aliases=("beroepen",)),
@@ -159,7 +237,7 @@ CANDIDATES = TableSchema(
         _c("mobility", "code", False, "Means of travel; sets the default reach.", allowed=MOBILITY, value_aliases="mobility", aliases=("mobiliteit", "vervoer")),
         _c("max_travel_km", "float", False, "Maximum one-way travel distance; default by mobility (see docs/features.md).", min=0, max=300, aliases=("max_reisafstand_km",)),
         _c("support_needs", "list", False, "Support the person needs.", allowed=SUPPORT_NEEDS, value_aliases="support", default=(), aliases=("ondersteuningsbehoefte",)),
-        _c("available_from", "date", False, "First day the person can start.", aliases=("beschikbaar_vanaf",)),
+        _c("available_from", "date", False, "First day the person can start.", window=AVAILABLE_WINDOW, aliases=("beschikbaar_vanaf",)),
         _c("status", "code", False, "available (default), placed or inactive.", allowed=CANDIDATE_STATUS, value_aliases="status", default="available"),
         _c("gender", "code", False, "Optional, fairness audit only, never a model input.", allowed=("f", "m", "x"), aliases=("geslacht",)),
         _c("nationality", "str", False, "Optional, fairness audit only, never a model input.", aliases=("nationaliteit",)),
@@ -171,6 +249,7 @@ PROJECTS = TableSchema(
     description="One row per public contract with an SROI obligation.",
     key="project_id",
     aliases=("projecten",),
+    empty_why="every vacancy serves a project",
     date_order=(("start_date", "end_date"),),
     columns=(
         _c("project_id", "id", True, "Unique project id."),
@@ -182,8 +261,8 @@ PROJECTS = TableSchema(
         _c("sroi_percentage", "float", True, "SROI percentage of the contract value.", min=0, max=100, aliases=("sroi_percentage",)),
         _c("obligation_eur", "float", False, "Overrides pct x value (which is capped, see docs).", min=0, aliases=("verplichting_eur",)),
         _c("realised_eur", "float", False, "Value already fulfilled.", min=0, default=0.0, aliases=("gerealiseerd_eur",)),
-        _c("start_date", "date", False, "Contract start.", aliases=("startdatum",)),
-        _c("end_date", "date", False, "Contract end.", aliases=("einddatum",)),
+        _c("start_date", "date", False, "Contract start.", window=PROJECT_START_WINDOW, aliases=("startdatum",)),
+        _c("end_date", "date", False, "Contract end.", window=PROJECT_END_WINDOW, aliases=("einddatum",)),
     ),
 )
 
@@ -192,6 +271,8 @@ VACANCIES = TableSchema(
     description="One row per vacancy (may have several positions).",
     key="vacancy_id",
     aliases=("vacatures",),
+    empty_why="without vacancies there is nothing to match, and the placement history refers "
+              "to vacancies",
     one_of=(("postcode", "municipality_code"),),
     foreign_keys=(ForeignKey("project_id", "projects", "project_id"),),
     columns=(
@@ -207,7 +288,7 @@ VACANCIES = TableSchema(
         _c("required_certificates", "list", False, "Certificates a candidate must hold (hard constraint).", vocabulary="certificate", default=(), aliases=("vereiste_certificaten",)),
         _c("hours_per_week", "float", True, "Hours per week.", min=0, max=60, min_exclusive=True, aliases=("uren_per_week",)),
         _c("positions", "int", False, "Number of people wanted.", min=1, max=1000, default=1.0, aliases=("aantal_plaatsen",)),
-        _c("start_date", "date", False, "Planned start.", aliases=("startdatum",)),
+        _c("start_date", "date", False, "Planned start.", window=VACANCY_START_WINDOW, aliases=("startdatum",)),
         _c("contract_months", "int", False, "Contract length in months.", min=0, max=120, min_exclusive=True, aliases=("contractduur_maanden",)),
         _c("permanent", "bool", False, "Permanent contract offered.", default=False, aliases=("vast_contract",)),
         _c("min_education_level", "code", False, "Minimum education level.", allowed=EDUCATION_LEVELS, value_aliases="education_level", aliases=("min_opleidingsniveau",)),
@@ -224,17 +305,21 @@ PLACEMENTS = TableSchema(
     key="placement_id",
     aliases=("plaatsingen",),
     required_table=False,
+    empty_rule="empty_history",
+    empty_why="legitimate for a coordination point without history, but nothing can be "
+              "trained on it",
     date_order=(("start_date", "end_date"),),
     foreign_keys=(
-        ForeignKey("candidate_id", "candidates", "candidate_id"),
+        ForeignKey("candidate_id", "candidates", "candidate_id",
+                   unknown_rule="history_candidate_unknown"),
         ForeignKey("vacancy_id", "vacancies", "vacancy_id"),
     ),
     columns=(
         _c("placement_id", "id", True, "Unique placement id.", aliases=("plaatsing_id",)),
         _c("candidate_id", "id", True, "The person placed (profile as at placement).", aliases=("kandidaat_id",)),
         _c("vacancy_id", "id", True, "The vacancy (closed vacancies stay in the table).", aliases=("vacature_id",)),
-        _c("start_date", "date", True, "First working day.", aliases=("startdatum",)),
-        _c("end_date", "date", False, "Day the employment ended; empty = still employed.", aliases=("einddatum",)),
+        _c("start_date", "date", True, "First working day.", window=PLACEMENT_START_WINDOW, aliases=("startdatum",)),
+        _c("end_date", "date", False, "Day the employment ended; empty = still employed.", window=PLACEMENT_END_WINDOW, aliases=("einddatum",)),
         _c("hours_per_week", "float", False, "Contracted hours.", min=0, max=60, min_exclusive=True, aliases=("uren_per_week",)),
     ),
 )
@@ -245,6 +330,8 @@ VALUATION = TableSchema(
     key="",
     aliases=("waardering", "bouwblokken"),
     required_table=False,
+    empty_why="a valuation table that is given replaces the default building blocks, and an "
+              "empty one values nothing (leave the file out to use the default)",
     columns=(
         _c("target_group", "code", True, "Target group code.", aliases=("doelgroep",)),
         _c("tier", "str", False, "Tier label, e.g. a benefit-duration bucket."),
@@ -312,9 +399,16 @@ RULES: dict[str, str] = {
     "duplicate_id": "the id occurs more than once",
     "dangling_reference": "the referenced id does not exist",
     "date_order": "an end date lies before the start date",
+    "empty_table": "a table that is given holds no rows (header only, or an empty file)",
+    "too_long": "a cell is longer than its column allows (see *Limits*)",
+    "implausible_date": "a date or birth year outside its column's plausible window (see *Limits*)",
     "unresolved_skill": "skill terms that do not resolve to the skill vocabulary",
     "unresolved_occupation": "occupation terms that do not resolve to ISCO-08 / ESCO",
     "unvalued_target_group": "a target group without a row in the valuation table",
     "start_after_extraction": "placements that start after the extraction date",
+    "empty_history": "the placement history is given but holds no rows",
+    "unusual_date": "a birth year that is possible but odd (older than 75)",
+    "history_candidate_unknown": "placements whose candidate is not in the candidates table "
+                                 "(left out of the history)",
 }
 """Every validation rule id with its meaning (documented in docs/data-contract.md)."""

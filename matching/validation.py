@@ -15,6 +15,11 @@ person should know before trusting the results (:data:`DATASET_WARNING_RULES`): 
 occupation terms that do not resolve to the reference vocabularies, target groups the
 valuation table does not value, and placements that start after the extraction date. Each
 finding is one :class:`DataWarning` with a count and the first examples.
+
+Values never reach a message or report at full length: :func:`shorten_value` cuts every
+value longer than :data:`VALUE_SHOWN_MAX` characters to its first :data:`VALUE_PREVIEW`
+characters plus its length (``'aaaa…(1000000 chars)'``), in problems, messages, warnings
+and the ``_reasons`` of rejected rows.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from rapidfuzz import fuzz, process
 from features.vocabulary import Vocabulary, normalise_term
 from matching import reference
 from matching.config import Settings
-from matching.schema import RULES, TABLES, Column, Problem, TableSchema
+from matching.schema import RULES, TABLES, Column, DateWindow, Problem, TableSchema
 
 if TYPE_CHECKING:
     from features.profiles import Vocabularies
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATASET_WARNING_RULES",
+    "LEFT_OUT_RULES",
     "PROBLEM_COLUMNS",
     "UNRESOLVED_SHARE",
     "WARNING_RULES",
@@ -52,8 +58,10 @@ __all__ = [
     "render_problems",
     "render_warnings",
     "severity_of",
+    "shorten_value",
     "sort_problems",
     "summarise_warnings",
+    "too_long_mask",
     "validate",
 ]
 
@@ -62,8 +70,22 @@ DATASET_WARNING_RULES: frozenset[str] = frozenset(
      "start_after_extraction"})
 """Warnings :func:`dataset_warnings` finds on a loaded dataset (counts and first examples)."""
 
-WARNING_RULES: frozenset[str] = frozenset({"unknown_column"}) | DATASET_WARNING_RULES
+LEFT_OUT_RULES: frozenset[str] = frozenset({"history_candidate_unknown"})
+"""Warnings whose rows the loader leaves out of the loaded table (they cannot be used, but
+they do not block the rest): placements of candidates that are not in the candidates table."""
+
+WARNING_RULES: frozenset[str] = (frozenset({"unknown_column", "empty_history", "unusual_date"})
+                                 | LEFT_OUT_RULES | DATASET_WARNING_RULES)
 """Rules whose findings are warnings: the data was cleaned, ignored or is doubtful, not rejected."""
+
+VALUE_SHOWN_MAX = 80
+"""Values up to this many characters are shown in full in problems and messages."""
+
+VALUE_PREVIEW = 40
+"""A longer value is shown as its first this many characters plus its length."""
+
+ROWS_LISTED = 10
+"""Rows listed in one message (e.g. where a duplicate id occurs) before ``…``."""
 
 UNRESOLVED_SHARE = 0.02
 """Unresolved skill / occupation terms of a column are reported when they are more than this
@@ -85,6 +107,65 @@ PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "rule", "m
 _TABLE_ORDER = {name: i for i, name in enumerate(TABLES)}
 
 
+def shorten_value(value: object, limit: int = VALUE_SHOWN_MAX) -> str:
+    """A value as it may be shown: in full up to ``limit`` characters, else cut.
+
+    The one helper every problem, message and report uses, so that a megabyte pasted into
+    a cell never reaches a terminal, a JSON report or the reasons of a rejected-rows file.
+
+    Examples
+    --------
+    >>> shorten_value("Grondwerker")
+    'Grondwerker'
+    >>> shorten_value("x" * 1_000_000)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…(1000000 chars)'
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:min(VALUE_PREVIEW, limit)]}…({len(text)} chars)"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _reference_date(extraction_date: str | None = None,
+                   today: str | pd.Timestamp | None = None) -> tuple[pd.Timestamp, str]:
+    """The day the date windows are relative to, and how to name it in messages.
+
+    The declared extraction date (``Dataset.extraction_date``), else today.
+    """
+    if extraction_date:
+        day = pd.Timestamp(extraction_date).normalize()
+        return day, f"the declared extraction date {day.date()}"
+    day = (pd.Timestamp.today() if today is None else pd.Timestamp(today)).normalize()
+    return day, f"today {day.date()}, no extraction date declared"
+
+
+def _rows_text(rows: Iterable[object]) -> str:
+    """``2, 3, 7`` (at most :data:`ROWS_LISTED` rows, then ``…``)."""
+    rows = list(rows)
+    listed = ", ".join(str(r) for r in rows[:ROWS_LISTED])
+    return listed + (f", … ({len(rows)} rows)" if len(rows) > ROWS_LISTED else "")
+
+
+def too_long_mask(values: pd.Series, column: Column) -> pd.Series:
+    """Cells longer than the column's :attr:`~matching.schema.Column.length_limit`.
+
+    ``values`` are the cells as read (text); typed cells (numbers, list tuples of in-memory
+    frames) count with the length of their text.
+    """
+    limit = column.length_limit
+    if isinstance(values.dtype, pd.StringDtype):  # the cells as read
+        lengths = values.str.len()
+    else:
+        lengths = values.map(lambda v: len(";".join(map(str, v))) if isinstance(v, tuple)
+                             else 0 if v is None or (isinstance(v, float) and np.isnan(v))
+                             else len(str(v)))
+    return (lengths.fillna(0) > limit).astype(bool)
+
+
 def severity_of(rule: str) -> str:
     """``"warning"`` for :data:`WARNING_RULES`, else ``"error"``."""
     if rule not in RULES:
@@ -101,14 +182,19 @@ def make_problems(
     rule: str,
     messages: Iterable[str],
 ) -> list[Problem]:
-    """One :class:`Problem` per flagged row (the vectorised checks call this on hits only)."""
+    """One :class:`Problem` per flagged row (the vectorised checks call this on hits only).
+
+    Values (and column names, which may come from a broken header) are shortened with
+    :func:`shorten_value`; messages must be built from shortened values too.
+    """
     severity = severity_of(rule)
+    column = None if column is None else shorten_value(column)
     return [
         Problem(
             file=file,
             row=None if row is None else int(row),  # type: ignore[call-overload]
             column=column,
-            value=None if value is None else str(value),
+            value=None if value is None else shorten_value(value),
             rule=rule,
             message=message,
             table=table,
@@ -200,13 +286,17 @@ class _Checker:
         sources: Mapping[str, str],
         settings: Settings,
         location: str,
+        reference: tuple[pd.Timestamp, str],
     ) -> None:
-        self.tables = tables
+        self.tables = dict(tables)
         self.raw = raw
         self.sources = sources
         self.settings = settings
         self.location = location
+        self.reference, self.reference_text = reference
         self.problems: list[Problem] = []
+        self.empty_tables: set[str] = set()
+        """Given tables without rows: reported once, and never the target of a reference."""
 
     # helpers ---------------------------------------------------------------------------
     def file(self, table: str) -> str:
@@ -236,19 +326,24 @@ class _Checker:
 
     def add(self, table: str, column: str | None, mask: pd.Series, rule: str,
             message: object, values: Sequence[object] | None = None) -> None:
-        """Report every row where ``mask`` holds; ``message`` maps a raw value to text."""
+        """Report every row where ``mask`` holds; ``message`` maps a (shortened) raw value to
+        text."""
         rows = mask.index[mask.to_numpy(dtype=bool)]
         if len(rows) == 0:
             return
         if values is None:
             values = self.raw_values(table, column, rows) if column else [None] * len(rows)
-        texts = [message(v) if callable(message) else str(message) for v in values]
-        self.problems += make_problems(table, self.file(table), column, rows, values, rule, texts)
+        shown = [None if v is None else shorten_value(v) for v in values]
+        texts = [message(v) if callable(message) else str(message) for v in shown]
+        self.problems += make_problems(table, self.file(table), column, rows, shown, rule, texts)
 
     # rules -----------------------------------------------------------------------------
     def check_tables(self) -> None:
         for schema in TABLES.values():
+            if schema.name in self.tables and self.check_empty(schema):
+                continue
             if schema.name in self.tables:
+                self.check_lengths(schema)
                 self.check_table(schema)
             elif schema.required_table:
                 names = " or ".join(f"'{n}'" for n in (schema.name, *schema.aliases))
@@ -259,12 +354,63 @@ class _Checker:
                 )
         self.check_foreign_keys()
 
+    def check_empty(self, schema: TableSchema) -> bool:
+        """One problem for a given table without rows (and nothing else about it)."""
+        name = schema.name
+        given = name in self.sources if self.sources else True
+        if not given or len(self.tables[name]):
+            return False
+        file = self.file(name)
+        if len(self.raw[name].columns):
+            what = f"{file} has a header row but no data rows"
+        else:
+            what = f"{file} holds nothing, not even a header row"
+        if schema.empty_rule == "empty_history":
+            message = (f"{what}: there is no placement history, so a model cannot be trained "
+                       "on this dataset (shortlists and assignments need a trained model); "
+                       "leave the file out when there is no history")
+        else:
+            message = (f"{what}: the {name} table is empty. "
+                       + _sentence(schema.empty_why or f"{name} must hold at least one row")
+                       + ". Problems of other tables that refer to it are not listed: this one "
+                       "explains them")
+        self.add_table_problem(name, None, schema.empty_rule, message)
+        self.empty_tables.add(name)
+        return True
+
+    def check_lengths(self, schema: TableSchema) -> None:
+        """``too_long`` per cell; the other rules then see such a cell as missing."""
+        name = schema.name
+        frame = self.tables[name]
+        masked = None
+        for column in schema.columns:
+            if not self.present(name, column.name) or column.name not in frame.columns:
+                continue
+            long = too_long_mask(self.raw[name][column.name], column)
+            if not long.any():
+                continue
+            lengths = self.raw[name].loc[long, column.name].map(
+                lambda v: len(";".join(map(str, v))) if isinstance(v, tuple) else len(str(v)))
+            limit = column.length_limit
+            self.problems += make_problems(
+                name, self.file(name), column.name, lengths.index,
+                self.raw_values(name, column.name, lengths.index), "too_long",
+                [f"{column.name} is {n:,} characters long; at most {limit:,} are allowed (a "
+                 "whole text pasted into one cell, or a quote that is never closed?)"
+                 for n in lengths])
+            masked = frame.copy() if masked is None else masked
+            masked[column.name] = masked[column.name].mask(long.reindex(masked.index,
+                                                                        fill_value=False))
+        if masked is not None:
+            self.tables[name] = masked
+
     def check_table(self, schema: TableSchema) -> None:
         frame = self.tables[schema.name]
         for column in schema.columns:
             if column.required and not self.present(schema.name, column.name):
                 accepted = ", ".join(repr(n) for n in (column.name, *column.aliases))
-                found = ", ".join(map(str, self.raw[schema.name].columns)) or "none"
+                found = shorten_value(", ".join(shorten_value(c) for c in
+                                                self.raw[schema.name].columns) or "none", 2000)
                 self.add_table_problem(
                     schema.name, column.name, "missing_column",
                     f"required column {column.name!r} is missing (accepted names: "
@@ -276,6 +422,8 @@ class _Checker:
                 self.add(schema.name, column.name, self.empty(schema.name, column.name),
                          "required", f"{column.name} is required but empty", values=None)
             self.check_values(schema, column, frame[column.name])
+            if column.window is not None:
+                self.check_window(schema, column, frame[column.name])
         self.check_one_of(schema)
         self.check_duplicates(schema, frame)
         self.check_date_order(schema, frame)
@@ -325,6 +473,40 @@ class _Checker:
             self.add(table, column.name, bad & present, "range",
                      lambda v: f"{v!r} is outside the allowed range ({allowed_range})")
 
+    def check_window(self, schema: TableSchema, column: Column, values: pd.Series) -> None:
+        """``implausible_date`` outside the column's window; ``unusual_date`` for odd ones."""
+        window: DateWindow = column.window  # type: ignore[assignment]
+        ref = self.reference
+        shift = abs(window.latest_years)
+        sign = "plus" if window.latest_years >= 0 else "minus"
+        if column.kind == "date":
+            earliest = pd.Timestamp(window.earliest)
+            latest = ref + pd.DateOffset(years=window.latest_years)
+            dates = pd.to_datetime(values)
+            bad = (dates < earliest) | (dates > latest)
+            lo, hi = str(earliest.date()), str(latest.date())
+            odd = (dates < ref - pd.DateOffset(years=window.unusual_before_years)
+                   if window.unusual_before_years is not None else None)
+        else:  # a year column
+            years = values.astype("float64")
+            earliest_year = pd.Timestamp(window.earliest).year
+            latest_year = ref.year + window.latest_years
+            bad = (years < earliest_year) | (years > latest_year)
+            lo, hi = str(earliest_year), str(latest_year)
+            odd = (years < ref.year - window.unusual_before_years
+                   if window.unusual_before_years is not None else None)
+        bad = bad.fillna(False).astype(bool)
+        self.add(schema.name, column.name, bad, "implausible_date",
+                 lambda v: f"{column.name} {v!r} lies outside the plausible window {lo} to "
+                           f"{hi} ({window.reason}; the end is the reference date, "
+                           f"{self.reference_text}, {sign} {shift} years)")
+        if odd is not None:
+            odd = odd.fillna(False).astype(bool) & ~bad
+            self.add(schema.name, column.name, odd, "unusual_date",
+                     lambda v: f"{column.name} {v!r} lies more than "
+                               f"{window.unusual_before_years} years before the reference date "
+                               f"({self.reference_text}): possible, but odd; check it")
+
     def check_list(self, schema: TableSchema, column: Column, values: pd.Series) -> None:
         terms = values.explode().dropna()
         if terms.empty:
@@ -356,9 +538,9 @@ class _Checker:
     def add_terms(self, table: str, column: str, bad: pd.Series, rule: str, message) -> None:
         if bad.empty:
             return
+        shown = [shorten_value(t) for t in bad.tolist()]
         self.problems += make_problems(
-            table, self.file(table), column, bad.index, bad.tolist(), rule,
-            [message(t) for t in bad.tolist()],
+            table, self.file(table), column, bad.index, shown, rule, [message(t) for t in shown],
         )
 
     def target_group_codes(self) -> frozenset[str]:
@@ -376,8 +558,8 @@ class _Checker:
         if not dup.any():
             return
         rows_by_id = ids[dup].groupby(ids[dup], sort=False).groups
-        where = {k: ", ".join(str(r) for r in v) for k, v in rows_by_id.items()}
-        counts = {k: len(v) for k, v in rows_by_id.items()}
+        where = {shorten_value(k): _rows_text(v) for k, v in rows_by_id.items()}
+        counts = {shorten_value(k): len(v) for k, v in rows_by_id.items()}
         values = ids[dup].tolist()
         self.add(schema.name, schema.key, dup, "duplicate_id",
                  lambda v: f"{v!r} occurs {counts[v]} times (rows {where[v]})", values=values)
@@ -390,8 +572,8 @@ class _Checker:
             rows = bad.index[bad.to_numpy()]
             if len(rows) == 0:
                 continue
-            starts = self.raw_values(schema.name, earlier, rows)
-            ends = self.raw_values(schema.name, later, rows)
+            starts = [shorten_value(v) for v in self.raw_values(schema.name, earlier, rows)]
+            ends = [shorten_value(v) for v in self.raw_values(schema.name, later, rows)]
             self.problems += make_problems(
                 schema.name, self.file(schema.name), later, rows, ends, "date_order",
                 [f"{later} {e!r} lies before {earlier} {s!r}" for s, e in zip(starts, ends,
@@ -403,14 +585,24 @@ class _Checker:
             if schema.name not in self.tables:
                 continue
             frame = self.tables[schema.name]
+            if schema.name in self.empty_tables:
+                continue
             for fk in schema.foreign_keys:
                 parent = self.tables.get(fk.table)
-                if parent is None or fk.column not in frame.columns or fk.target not in parent:
-                    continue
+                if (parent is None or fk.table in self.empty_tables
+                        or fk.column not in frame.columns or fk.target not in parent):
+                    continue  # a missing, unreadable or empty parent is reported once
                 values = frame[fk.column]
                 bad = values.notna() & ~_isin(values, parent[fk.target].dropna())
                 target = f"{fk.table}.{fk.target}"
-                self.add(schema.name, fk.column, bad, "dangling_reference",
+                if fk.unknown_rule == "history_candidate_unknown":
+                    self.add(schema.name, fk.column, bad, fk.unknown_rule,
+                             lambda v, target=target: (
+                                 f"candidate {v!r} of this placement does not appear in "
+                                 f"{target}: the placement cannot be featurised and is left "
+                                 "out of the placement history"))
+                    continue
+                self.add(schema.name, fk.column, bad, fk.unknown_rule,
                          lambda v, target=target: f"{v!r} does not exist in {target}")
 
 
@@ -421,8 +613,16 @@ def validate(
     sources: Mapping[str, str] | None = None,
     settings: Settings | None = None,
     location: str = "",
+    extraction_date: str | None = None,
+    today: str | pd.Timestamp | None = None,
 ) -> list[Problem]:
     """Check converted tables against the contract; return every problem found.
+
+    A table that is given (named in ``sources``; without ``sources``: present in
+    ``tables``) but has no rows is one problem (its ``empty_rule``) and nothing else, and
+    references into it are not checked. A cell longer than its column allows is one
+    ``too_long`` problem; the other rules see it as missing. Dates and years outside their
+    column's window are ``implausible_date`` (``unusual_date`` for a possible but odd one).
 
     Parameters
     ----------
@@ -440,6 +640,10 @@ def validate(
         ``fuzzy_cutoff`` decides which free-text certificate terms resolve.
     location : str
         Label of the dataset (folder or workbook) used as ``file`` for ``missing_table``.
+    extraction_date : str, optional
+        The declared extraction date (ISO): the date windows end relative to it.
+    today : date-like, optional
+        Without an extraction date the windows end relative to this day (default today).
 
     Returns
     -------
@@ -459,7 +663,8 @@ def validate(
     raw = dict(raw) if raw is not None else {}
     for name, frame in tables.items():
         raw.setdefault(name, frame)
-    checker = _Checker(tables, raw, dict(sources or {}), settings or Settings(), location)
+    checker = _Checker(tables, raw, dict(sources or {}), settings or Settings(), location,
+                       _reference_date(extraction_date, today))
     checker.check_tables()
     return sort_problems(checker.problems)
 
@@ -488,8 +693,9 @@ class WarningExample:
 
     def text(self) -> str:
         """``'Timmerne' 5x (rows 12, 40, 77); nearest: Timmeren``."""
-        head = f"{self.id}: " if self.id else ""
-        parts = [f"{head}{self.value!r}" + (f" {self.count}x" if self.count > 1 else "")]
+        head = f"{shorten_value(self.id)}: " if self.id else ""
+        parts = [f"{head}{shorten_value(self.value)!r}"
+                 + (f" {self.count}x" if self.count > 1 else "")]
         if self.rows:
             more = "…" if self.count > len(self.rows) else ""
             label = "row" if len(self.rows) == 1 and not more else "rows"
@@ -765,7 +971,10 @@ def summarise_warnings(problems: Iterable[Problem]) -> list[DataWarning]:
     """The warning-level problems (e.g. ``unknown_column``) as :class:`DataWarning` entries.
 
     Problems of the same rule, file and column become one entry whose examples are the first
-    values and rows, so that ``validate`` lists every warning in one format.
+    values and rows, so that ``validate`` lists every warning in one format. Row-level
+    warnings (``history_candidate_unknown``, ``unusual_date``) are grouped by value: each
+    example is a value with its count and first rows, and the message says how many rows
+    there are (and, for :data:`LEFT_OUT_RULES`, that they are left out of the table).
     """
     groups: dict[tuple[str, str, str | None], list[Problem]] = {}
     for p in problems:
@@ -773,12 +982,44 @@ def summarise_warnings(problems: Iterable[Problem]) -> list[DataWarning]:
             groups.setdefault((p.rule, p.file, p.column), []).append(p)
     out = []
     for (rule, file, column), found in groups.items():
+        if rule in _ROW_SUMMARIES:
+            out.append(_row_summary(rule, file, column, found))
+            continue
         examples = tuple(WarningExample(p.value, 1, () if p.row is None else (p.row,))
                          for p in found[:FIRST_EXAMPLES] if p.value is not None or p.row)
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         out.append(DataWarning(rule, found[0].table, file, column, len(found),
                                found[0].message + more, examples))
     return out
+
+
+_ROW_SUMMARIES: dict[str, str] = {
+    "history_candidate_unknown": (
+        "{rows} placement(s) refer to {values} candidate(s) that do not appear in the "
+        "candidates table ({target}): their profile at placement is unknown, so they cannot be "
+        "featurised and are dropped from the loaded placement history; train and assign use "
+        "the other placements. Add those candidates (placed and inactive people too) to keep "
+        "them."),
+    "unusual_date": (
+        "{rows} row(s) have a {column} that is possible but odd: {first}"),
+}
+"""Summary messages of the row-level warnings, per rule."""
+
+
+def _row_summary(rule: str, file: str, column: str | None, found: list[Problem]) -> DataWarning:
+    """One :class:`DataWarning` for row-level warnings: count, values and first rows."""
+    by_value: dict[str, list[int]] = {}
+    for p in found:
+        by_value.setdefault(p.value or "", []).append(-1 if p.row is None else p.row)
+    examples = tuple(WarningExample(value, len(rows), _first_rows(r for r in rows if r >= 0))
+                     for value, rows in list(by_value.items())[:FIRST_EXAMPLES])
+    schema = TABLES.get(found[0].table)
+    fk = next((fk for fk in (schema.foreign_keys if schema else ()) if fk.column == column),
+              None)
+    target = f"{fk.table}.{fk.target}" if fk else "the referenced table"
+    message = _ROW_SUMMARIES[rule].format(rows=len(found), values=len(by_value), target=target,
+                                          column=column, first=found[0].message)
+    return DataWarning(rule, found[0].table, file, column, len(found), message, examples)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -833,6 +1074,7 @@ def render_problems(problems: Iterable[Problem], fmt: str = "table") -> str:
         )
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use 'table' or 'json'")
+    problems = _collapse_row_warnings(problems)
     header = ("file", "row", "column", "value", "rule", "severity", "message")
     widths = (None, None, None, 30, None, None, None)
     rows = [
@@ -848,6 +1090,37 @@ def render_problems(problems: Iterable[Problem], fmt: str = "table") -> str:
         for line in (header, *rows)
     ]
     return "\n".join(lines)
+
+
+def _collapse_row_warnings(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`FIRST_EXAMPLES` row-level warnings of a rule, file and column, then one
+    line that counts the rest (a history of 6,000 placements of unknown candidates must not
+    bury the errors; ``--format json`` lists every one)."""
+    def key(p: Problem) -> tuple[str, str, str | None] | None:
+        return (p.rule, p.file, p.column) if p.severity == "warning" and p.row is not None \
+            else None
+
+    counts: dict[tuple[str, str, str | None], int] = {}
+    for p in problems:
+        k = key(p)
+        if k is not None:
+            counts[k] = counts.get(k, 0) + 1
+    seen: dict[tuple[str, str, str | None], int] = {}
+    out = []
+    for p in problems:
+        k = key(p)
+        if k is None or counts[k] <= FIRST_EXAMPLES + 1:
+            out.append(p)
+            continue
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] <= FIRST_EXAMPLES:
+            out.append(p)
+        elif seen[k] == FIRST_EXAMPLES + 1:
+            rest = counts[k] - FIRST_EXAMPLES
+            out.append(Problem(p.file, None, p.column, None, p.rule,
+                               f"… and {rest} more {p.rule} warning(s) of this column "
+                               "(--format json lists every one)", p.table, "warning"))
+    return out
 
 
 def render_warnings(warnings: Iterable[DataWarning], fmt: str = "table") -> str:

@@ -22,6 +22,8 @@ from matching.validation import (
     FIRST_EXAMPLES,
     TOP_TERMS,
     UNRESOLVED_SHARE,
+    VALUE_PREVIEW,
+    VALUE_SHOWN_MAX,
     WARNING_RULES,
     range_text,
 )
@@ -116,7 +118,19 @@ def _allowed(column: schema.Column) -> str:
         parts.append("a known CBS municipality")
     if column.min is not None or column.max is not None:
         parts.append(range_text(column))
+    if column.window is not None:
+        parts.append(_window_text(column) + " (see *Limits*)")
     return "; ".join(parts)
+
+
+def _window_text(column: schema.Column) -> str:
+    window = column.window
+    assert window is not None
+    sign = "+" if window.latest_years >= 0 else "−"
+    if column.kind == "date":
+        return (f"{window.earliest} to reference date {sign} {abs(window.latest_years)} "
+                "years")
+    return f"{window.earliest[:4]} to reference year {sign} {abs(window.latest_years)}"
 
 
 def _default(column: schema.Column) -> str:
@@ -197,6 +211,82 @@ def _manifest_section() -> list[str]:
     return lines
 
 
+def _limits_section() -> list[str]:
+    """Empty tables, maximum cell lengths and plausible dates (from :mod:`matching.schema`)."""
+    lines = [
+        "## Limits", "",
+        "### Empty tables", "",
+        "A table that is given (a file or sheet) but holds no data rows, because it has only "
+        "a header row or is an empty (0-byte) file, is reported once, naming the file, and "
+        "nothing else is reported about it: references from other tables into an empty table "
+        "are not checked (a header-only `vacancies.csv` is one error, not one per placement). "
+        "The problem has no row, so `--skip-invalid` cannot skip it.", "",
+        "| table | when empty | rule |", "|---|---|---|",
+    ]
+    for table in schema.TABLES.values():
+        severity = "warning" if table.empty_rule in WARNING_RULES else "error"
+        lines.append(f"| `{table.name}` | {severity}: {_cell(table.empty_why)} | "
+                     f"`{table.empty_rule}` |")
+    lines += [
+        "",
+        "A table that is not given at all is a `missing_table` error when it is required; "
+        "without `placements` the history is empty, without `valuation` the default "
+        "building blocks are used.", "",
+        "### Maximum cell length", "",
+        "A cell longer than its column allows is one error (rule `too_long`); the other "
+        "rules then treat the cell as missing, so it yields no further problems. Lengths "
+        "count characters of the cell as read, after removing surrounding spaces; a list "
+        "cell counts as a whole.", "",
+        "| kind | at most (characters) | columns |", "|---|---|---|",
+    ]
+    by_kind: dict[str, list[str]] = {}
+    overrides = []
+    for table in schema.TABLES.values():
+        for column in table.columns:
+            if column.max_length is not None:
+                overrides.append(f"`{table.name}.{column.name}` {column.max_length}")
+            else:
+                by_kind.setdefault(column.kind, []).append(f"`{table.name}.{column.name}`")
+    for kind, limit in schema.MAX_LENGTH.items():
+        columns = by_kind.get(kind, [])
+        shown = ", ".join(columns[:6]) + (f" and {len(columns) - 6} more" if len(columns) > 6
+                                          else "")
+        lines.append(f"| {KIND_TEXT[kind]} | {limit:,} | {shown} |")
+    if overrides:
+        lines += ["", "Columns with their own limit: " + ", ".join(overrides) + "."]
+    lines += [
+        "",
+        f"No report prints a long value in full: a value longer than {VALUE_SHOWN_MAX} "
+        f"characters is shown as its first {VALUE_PREVIEW} characters and its length "
+        "(`Grondwerker Grondwerker Grondwerker Gron…(1000000 chars)`), in the table and JSON "
+        "output of `sroi-match validate`, in every message and in the `_reasons` of "
+        "`rejected_<table>.csv` (the rejected row itself keeps its cells as they were read).",
+        "",
+        "### Plausible dates", "",
+        "Dates (and birth years) outside their column's window are errors (rule "
+        "`implausible_date`): typing errors (`2062` for `2026`), filler values (`1900-01-01`) "
+        "or day and month swapped into another century. The windows end relative to the "
+        "dataset's **reference date**: the declared extraction date (see *Manifest*), else "
+        "today. Placements that start after the extraction date but inside their window are "
+        "planned placements, a warning (`start_after_extraction`).", "",
+        "| column | plausible | why | odd but possible (warning `unusual_date`) |",
+        "|---|---|---|---|",
+    ]
+    for table in schema.TABLES.values():
+        for column in table.columns:
+            window = column.window
+            if window is None:
+                continue
+            odd = ""
+            if window.unusual_before_years is not None:
+                unit = "date" if column.kind == "date" else "year"
+                odd = (f"more than {window.unusual_before_years} years before the reference "
+                       f"{unit}")
+            lines.append(f"| `{table.name}.{column.name}` | {_window_text(column)} | "
+                         f"{_cell(window.reason)} | {odd} |")
+    return [*lines, ""]
+
+
 def _warnings_section() -> list[str]:
     share = f"{UNRESOLVED_SHARE:.0%}"
     return [
@@ -219,6 +309,16 @@ def _warnings_section() -> list[str]:
         "| `start_after_extraction` | a placement starts after the declared extraction date "
         "(or after today when none is declared or it lies in the future) | placements | the "
         f"first {FIRST_EXAMPLES} placements |",
+        "| `history_candidate_unknown` | a placement's `candidate_id` does not appear in the "
+        "candidates table: the profile at placement is unknown, so the placement cannot be "
+        "featurised and is **dropped from the loaded placement history** (train and assign "
+        "use the others) | placements dropped | the first "
+        f"{FIRST_EXAMPLES} candidates, with their count and first rows |",
+        "| `unusual_date` | a birth year more than "
+        f"{schema.BIRTH_WINDOW.unusual_before_years} years before the reference date "
+        "(see *Limits*) | rows | the first "
+        f"{FIRST_EXAMPLES} values, with their count and first rows |",
+        "| `empty_history` | `placements` is given but holds no rows (see *Limits*) | — | — |",
         "",
         "Terms resolve as the shortlist resolves them (exact names, then a fuzzy match with "
         "cut-off `fuzzy_cutoff`). A few typos are normal and stay quiet: the fuzzy match "
@@ -226,8 +326,13 @@ def _warnings_section() -> list[str]:
         f"remain unresolved. More than {share} in a column points at a vocabulary the "
         "reference does not know (another language, internal codes, abbreviations). "
         "Certificates are not warned about: an unknown certificate is an error (rule "
-        "`unknown_code`). A placement whose candidate or vacancy is not in the tables is an "
-        "error too (`dangling_reference`).", "",
+        "`unknown_code`). A placement whose vacancy is not in the vacancies table is an error "
+        "(`dangling_reference`); one whose candidate is not in the candidates table is the "
+        "warning `history_candidate_unknown`, because a history outlives the pool: add "
+        "placed and inactive people to the candidates table to keep their placements. When "
+        "the problems are printed as a table (errors present), row-level warnings show their "
+        f"first {FIRST_EXAMPLES} rows and a count of the rest; `--format json` lists every "
+        "one.", "",
     ]
 
 
@@ -272,13 +377,16 @@ def _rules() -> list[str]:
              "invalid rows are skipped (`--skip-invalid`): then rows with an error, and rows "
              "that refer to a skipped row, are written to `rejected_<table>.csv` with the "
              "original columns plus `_row` and `_reasons`. Problems without a row (missing "
-             "table or column, unreadable file) cannot be skipped.", "",
+             "or empty table, missing column, unreadable file) cannot be skipped.", "",
              "| rule | severity | meaning |", "|---|---|---|"]
     for rule, meaning in schema.RULES.items():
         severity = "warning" if rule in WARNING_RULES else "error"
         lines.append(f"| `{rule}` | {severity} | {_cell(meaning)} |")
-    lines += ["", "The " + ", ".join(f"`{r}`" for r in schema.RULES if r in DATASET_WARNING_RULES)
-              + " warnings are explained under *Validation warnings*."]
+    explained = DATASET_WARNING_RULES | {"history_candidate_unknown", "unusual_date",
+                                         "empty_history"}
+    lines += ["", "The " + ", ".join(f"`{r}`" for r in schema.RULES if r in explained)
+              + " warnings are explained under *Validation warnings*; `empty_table`, "
+              "`too_long` and `implausible_date` under *Limits*."]
     return [*lines, ""]
 
 
@@ -311,8 +419,8 @@ def render() -> str:
     ]
     for table in schema.TABLES.values():
         lines += _table_section(table)
-    lines += (_manifest_section() + _value_aliases() + _reference_lists() + _rules()
-              + _warnings_section() + _canonical_form())
+    lines += (_manifest_section() + _value_aliases() + _reference_lists() + _limits_section()
+              + _rules() + _warnings_section() + _canonical_form())
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -554,7 +554,7 @@ def test_missing_valuation_file(tmp_path: Path) -> None:
 BAD_FILES = {
     "projects.xlsx": b"not a workbook at all",
     "projects.parquet": b"PAR1 garbage",
-    "projects.csv": b"",
+    # an empty projects.csv is one empty_table error (tests/test_validation_limits.py)
     "projecten.csv": b"project_id,name\nP01,a,b,c,d\n",
     "projects.txt": b"\x81\x8d\x8f\x90\x9d",
 }

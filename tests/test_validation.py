@@ -167,8 +167,7 @@ def test_unknown_column_is_only_a_warning(tmp_path: Path) -> None:
     # dangling_reference
     (("vacancies", 3, "project_id", "P99"),
      ("vacancies.csv", 3, "project_id", "P99", "dangling_reference")),
-    (("placements", 2, "candidate_id", "C999"),
-     ("placements.csv", 2, "candidate_id", "C999", "dangling_reference")),
+    # (an unknown placements.candidate_id is a warning: tests/test_validation_limits.py)
     (("placements", 4, "vacancy_id", "V99"),
      ("placements.csv", 4, "vacancy_id", "V99", "dangling_reference")),
     # date_order
@@ -202,7 +201,7 @@ def test_duplicate_id_reports_every_row(tmp_path: Path) -> None:
     (("candidates", 4, "certificates", "Rijbewys B"),
      "certificate 'Rijbewys B' does not match the certificate catalogue"),
     (("candidates", 4, "certificates", "Rijbewys B"), "did you mean 'Rijbewijs B'?"),
-    (("placements", 2, "candidate_id", "C999"), "'C999' does not exist in candidates.candidate_id"),
+    (("placements", 4, "vacancy_id", "V99"), "'V99' does not exist in vacancies.vacancy_id"),
     (("projects", 2, "end_date", "2024-12-31"),
      "end_date '2024-12-31' lies before start_date '2025-01-01'"),
 ])
@@ -245,7 +244,10 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         ("vacancies", 2, "postcode"): "1000",                           # unknown_postcode
         ("vacancies", 4, "municipality_code"): "Atlantis",              # unknown_municipality
         ("vacancies", 4, "project_id"): "P99",                          # dangling_reference
+        ("vacancies", 3, "title"): "Kok " * 100,                        # too_long
+        ("candidates", 4, "birth_year"): "1900",                        # implausible_date
         ("placements", 2, "vacancy_id"): "V99",                         # dangling_reference
+        ("placements", 3, "candidate_id"): "C999",                      # (warning)
     }, drop_columns={"vacancies": ["employer_id"]})                     # missing_column
     text = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
     text = [text[0] + ",budgethouder"] + [line + ",x" for line in text[1:]]
@@ -266,13 +268,18 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         ("projects", 2, "end_date", "date_order"),
         ("projects", 3, "sroi_percentage", "range"),
         ("vacancies", None, "employer_id", "missing_column"),
+        ("candidates", 4, "birth_year", "implausible_date"),
         ("vacancies", 2, "postcode", "unknown_postcode"),
+        ("vacancies", 3, "title", "too_long"),
         ("vacancies", 4, "municipality_code", "unknown_municipality"),
         ("vacancies", 4, "project_id", "dangling_reference"),
         ("placements", 2, "vacancy_id", "dangling_reference"),
+        ("placements", 3, "candidate_id", "history_candidate_unknown"),
         ("valuation", None, None, "unreadable_file"),
     }
-    assert {p.rule for p in found} | {"missing_table"} == set(RULES) - DATASET_WARNING_RULES
+    # every error rule but the two about whole tables (missing_table, empty_table)
+    assert ({p.rule for p in found if p.severity == "error"} | {"missing_table", "empty_table"}
+            == set(RULES) - WARNING_RULES)
     # sorted in reading order: table, then row (file-level first), then column order
     order = [(p.table, p.row) for p in found]
     assert order[:3] == [("candidates", 2), ("candidates", 2), ("candidates", 3)]
@@ -314,7 +321,8 @@ def test_validate_in_memory_frames() -> None:
 def test_severity() -> None:
     assert severity_of("unknown_column") == "warning"
     assert {severity_of(r) for r in DATASET_WARNING_RULES} == {"warning"}
-    assert DATASET_WARNING_RULES | {"unknown_column"} == WARNING_RULES
+    assert DATASET_WARNING_RULES | {"unknown_column", "empty_history", "unusual_date",
+                                    "history_candidate_unknown"} == WARNING_RULES
     assert {severity_of(r) for r in RULES if r not in WARNING_RULES} == {"error"}
     with pytest.raises(KeyError):
         severity_of("no_such_rule")

@@ -14,15 +14,14 @@ file                           content
 =============================  ==========================================================
 
 CSV files are UTF-8 with a BOM so that Dutch Excel opens them correctly; floats are written
-with a fixed precision so that two runs on the same input give the same bytes.
+with a fixed precision so that two runs on the same input give the same bytes. Tables are
+written by :mod:`matching.tables`: each file atomically, and no cell a spreadsheet would
+evaluate as a formula (``docs/safe-outputs.md``).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import zipfile
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,7 @@ import pandas as pd
 
 from matching.assign import AssignmentRun
 from matching.assign_report import render_assignment_report
-
-_FIXED_TIME = datetime(2000, 1, 1)
-"""Timestamp written into the workbook properties so that two runs give the same bytes."""
+from matching.tables import write_csv, write_xlsx
 
 OUTPUT_FILES = (
     "assignments.csv", "assignments.xlsx", "pairs.parquet", "unfilled_vacancies.csv",
@@ -41,23 +38,8 @@ OUTPUT_FILES = (
 )
 
 
-def _fix_zip_times(path: Path) -> None:
-    """Rewrite a zip container (xlsx) with fixed timestamps (entries and document properties)."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, data)
-
-
 def _csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8-sig", float_format="%.6g", lineterminator="\n")
+    write_csv(frame, path, encoding="utf-8-sig", float_format="%.6g")
 
 
 def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
@@ -74,16 +56,11 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
 
     _csv(run.assignments, out / "assignments.csv")
     paths["assignments.csv"] = out / "assignments.csv"
-    with pd.ExcelWriter(out / "assignments.xlsx", engine="openpyxl") as writer:
-        if deterministic:  # no wall-clock timestamps in the workbook's properties
-            writer.book.properties.created = _FIXED_TIME
-            writer.book.properties.modified = _FIXED_TIME
-        run.assignments.to_excel(writer, sheet_name="assignments", index=False)
-        run.coverage.to_excel(writer, sheet_name="project_coverage", index=False)
-        run.unfilled.to_excel(writer, sheet_name="unfilled_vacancies", index=False)
-        run.unassigned.to_excel(writer, sheet_name="unassigned_candidates", index=False)
-    if deterministic:
-        _fix_zip_times(out / "assignments.xlsx")
+    write_xlsx(out / "assignments.xlsx", {"assignments": run.assignments,
+                                          "project_coverage": run.coverage,
+                                          "unfilled_vacancies": run.unfilled,
+                                          "unassigned_candidates": run.unassigned},
+               deterministic=deterministic)
     paths["assignments.xlsx"] = out / "assignments.xlsx"
 
     run.pairs.to_parquet(out / "pairs.parquet", index=False)

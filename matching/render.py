@@ -1,6 +1,8 @@
 """Terminal and file rendering of CLI results (rich tables; CSV, JSON and XLSX files).
 
-Only the CLI calls this module; results arrive as plain data from the service modules.
+Only the CLI calls this module; results arrive as plain data from the service modules. Files
+(and CSV on stdout) are written by :mod:`matching.tables`: atomically, and with no cell a
+spreadsheet would evaluate as a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.table import Table
 
 from matching.i18n import text
 from matching.shortlist import near_miss_detail, row_display
+from matching.tables import csv_text, write_csv, write_text_atomic, write_xlsx
 
 __all__ = ["near_miss_detail", "reasons_text", "render_assign_summary", "render_dry_run",
            "render_model_list", "render_training", "shortlist_frame", "write_shortlist"]
@@ -230,7 +233,7 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     if fmt == "json":
         body = json.dumps(payload, indent=2, ensure_ascii=False, default=str)
         if out:
-            Path(out).write_text(body + "\n", encoding="utf-8")
+            write_text_atomic(out, body + "\n")
             click.echo(f"Wrote {out}", err=True)
         else:
             click.echo(body)
@@ -238,23 +241,23 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     if fmt in ("csv", "xlsx"):
         frame = shortlist_frame(result.rows)
         if fmt == "csv":
-            body = frame.to_csv(index=False, lineterminator="\n")
             if out:
-                Path(out).write_text(body, encoding="utf-8-sig")
+                write_csv(frame, out, encoding="utf-8-sig")
                 click.echo(f"Wrote {out}", err=True)
             else:
-                click.echo(body, nl=False)
+                click.echo(csv_text(frame), nl=False)
         else:
-            with pd.ExcelWriter(out, engine="openpyxl") as writer:
-                frame.to_excel(writer, sheet_name="shortlist", index=False)
-                shortlist_frame(result.near_misses).to_excel(writer, sheet_name="near_misses", index=False)
-                pd.DataFrame([{"constraint": k, "reason": text(f"constraint_{k}", result.lang),
-                               "excluded": v} for k, v in result.excluded.items()]
-                             ).to_excel(writer, sheet_name="excluded", index=False)
-                notes = getattr(result, "notes", None) or []
-                if notes:
-                    pd.DataFrame([{"note": n["text"]} for n in notes]
-                                 ).to_excel(writer, sheet_name="notes", index=False)
+            sheets = {
+                "shortlist": frame,
+                "near_misses": shortlist_frame(result.near_misses),
+                "excluded": pd.DataFrame([{"constraint": k,
+                                           "reason": text(f"constraint_{k}", result.lang),
+                                           "excluded": v} for k, v in result.excluded.items()]),
+            }
+            notes = getattr(result, "notes", None) or []
+            if notes:
+                sheets["notes"] = pd.DataFrame([{"note": n["text"]} for n in notes])
+            write_xlsx(out, sheets)
             click.echo(f"Wrote {out}", err=True)
         return
     console = _console()

@@ -9,7 +9,9 @@ file                           content
 ``unassigned_candidates.csv``  available people without a proposal, with their best alternative
 ``project_coverage.csv``       SROI obligation per project before and after
 ``municipality_flows.csv``     home → work municipality counts
-``summary.json``               objective, baselines, counts, model version, solver status, timings
+``summary.json``               objective, baselines, counts, model version, solver status, and
+                               every other file of the run with its sha256 (written last)
+``timings.json``               wall-clock timings (differ from run to run)
 ``report.html`` + PNG charts   the coordinator's report (Dutch by default)
 =============================  ==========================================================
 
@@ -29,6 +31,7 @@ import pandas as pd
 
 from matching.assign import AssignmentRun
 from matching.assign_report import render_assignment_report
+from matching.registry import file_sha256
 from matching.tables import write_csv, write_xlsx
 
 OUTPUT_FILES = (
@@ -79,10 +82,7 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
     summary["solver"] = solver
     if not deterministic:
         summary.update(timings)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
-                                      encoding="utf-8")
     (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
-    paths["summary.json"] = out / "summary.json"
     paths["timings.json"] = out / "timings.json"
 
     if report:
@@ -95,4 +95,28 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
             coverage=run.coverage, flows=run.flows, unfilled=run.unfilled,
             unassigned=run.unassigned, lang=lang,
         )
+    # Written last: it lists every other file of this run with its sha256, so that a reader
+    # (and the crash tests) can tell a whole run folder from a partial one.
+    summary["files"] = run_files(out)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
+                                      encoding="utf-8")
+    paths["summary.json"] = out / "summary.json"
     return paths
+
+
+VARYING_FILES = frozenset({"timings.json"})
+"""Files whose content differs from run to run by nature (wall-clock times): listed without a
+hash, so that ``summary.json`` stays byte-identical for the same input and seed."""
+
+
+def run_files(folder: Path) -> list[dict[str, Any]]:
+    """Every file under ``folder`` except ``summary.json``: name, bytes and sha256 (sorted)."""
+    entries = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name == "summary.json":
+            continue
+        varying = name in VARYING_FILES
+        entries.append({"name": name, "bytes": None if varying else path.stat().st_size,
+                        "sha256": None if varying else file_sha256(path)})
+    return entries

@@ -61,6 +61,7 @@ from matching.schema import (
     Problem,
     TableSchema,
 )
+from matching.tables import write_csv
 from matching.validation import (
     LEFT_OUT_RULES,
     make_problems,
@@ -940,7 +941,7 @@ def _write_rejects(folder: Path, rejected: pd.DataFrame, originals: Mapping[str,
             rows = raw.frame.loc[group["row"].to_numpy()].copy()
             rows.insert(0, "_row", rows.index)
             rows["_reasons"] = group["reasons"].to_numpy()
-            rows.to_csv(folder / f"rejected_{table}.csv", index=False, sep=raw.sep,
-                        encoding="utf-8-sig")
+            # no live formula from input text in a file a user opens in Excel
+            write_csv(rows, folder / f"rejected_{table}.csv", sep=raw.sep)
     except OSError as exc:
         raise InputFileError(f"cannot write rejected rows to {folder}: {exc}") from exc

@@ -281,6 +281,27 @@ def _inert_cells(sheet: Any) -> None:
                 cell.quotePrefix = True
 
 
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with control characters that xlsx cannot hold replaced by U+FFFD.
+
+    XML 1.0 has no place for most of ``\x00``-``\x1f``; openpyxl raises on them, which
+    would lose a whole run's workbook over one odd character in a title.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = [c for c in frame.columns
+            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+    if not text:
+        return frame
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].map(
+            lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+    out.columns = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) if isinstance(c, str) else c
+                   for c in out.columns]
+    return out
+
+
 def _fixed_zip(data: bytes) -> bytes:
     """The xlsx container ``data`` with fixed timestamps (zip entries and core properties)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
@@ -310,7 +331,7 @@ def workbook_bytes(sheets: Mapping[str, pd.DataFrame], *, deterministic: bool = 
             writer.book.properties.created = FIXED_TIME
             writer.book.properties.modified = FIXED_TIME
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            _printable(frame).to_excel(writer, sheet_name=name, index=False)
         for sheet in writer.book.worksheets:
             _inert_cells(sheet)
     data = buffer.getvalue()

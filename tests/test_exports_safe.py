@@ -22,7 +22,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from matching import tables
 from matching.assign import run_assignment
@@ -401,8 +400,8 @@ def test_a_new_file_appears_whole_under_its_own_name_only(tmp_path: Path, monkey
 def test_content_that_cannot_be_written_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(UnicodeEncodeError):
         write_csv(pd.DataFrame({"t": ["é"]}), tmp_path / "a.csv", encoding="ascii")
-    with pytest.raises(IllegalCharacterError):
-        write_xlsx(tmp_path / "a.xlsx", {"s": pd.DataFrame({"t": ["bad \x01 byte"]})})
+    with pytest.raises(UnicodeEncodeError):
+        write_csv(pd.DataFrame({"t": ["€"]}), tmp_path / "a.csv", encoding="latin-1")
     assert _leftovers(tmp_path) == []
 
 
@@ -557,3 +556,38 @@ def test_cli_shortlist_csv_and_xlsx_are_inert(hostile_folder, available_candidat
     titles = [r[header.index("title")].value for r in sheets["shortlist"][1:]]
     assert titles == [r[header.index("title")][1:] for r in rows[1:]]  # exactly the input text
     assert all(c.quotePrefix for r in sheets["shortlist"][1:] for c in [r[header.index("title")]])
+
+
+def test_control_characters_never_lose_a_workbook(tmp_path: Path) -> None:
+    """Characters XML cannot hold are replaced (U+FFFD), not a crash after the solve."""
+    from openpyxl import load_workbook
+
+    from matching.tables import write_xlsx
+
+    frame = pd.DataFrame({"title": ["Lasser\x00\x07 A", "=1\x1b"], "n": [1.5, -2.0]})
+    path = write_xlsx(tmp_path / "t.xlsx", {"titles": frame})
+    sheet = load_workbook(path)["titles"]
+    assert [sheet.cell(r, 1).value for r in (2, 3)] == ["Lasser\ufffd\ufffd A", "=1\ufffd"]
+    assert sheet.cell(3, 1).data_type == "s" and sheet.cell(3, 2).value == -2.0
+
+
+def test_rejected_rows_file_is_inert(tmp_path: Path) -> None:
+    """The rejected-rows file of --skip-invalid holds the user's own text: also neutralised."""
+    from matching.loading import load_dataset
+    from matching.sample import generate, write_sample
+
+    data = write_sample(generate(30, 6, n_projects=2, n_placements=40, seed=2), tmp_path / "d")
+    path = data / "vacancies.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next(csv.reader([lines[0]]))
+    row = next(csv.reader([lines[1]]))
+    row[header.index("title")] = '=HYPERLINK("http://example.org","klik")'
+    row[header.index("positions")] = "many"  # makes the row invalid, so it is rejected
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    lines[1] = buffer.getvalue().rstrip("\n")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_dataset(data, skip_invalid=True, rejects_dir=tmp_path / "rejects")
+    text = (tmp_path / "rejects" / "rejected_vacancies.csv").read_text(encoding="utf-8-sig")
+    [rejected] = list(csv.DictReader(io.StringIO(text)))
+    assert rejected["title"] == "'" + '=HYPERLINK("http://example.org","klik")'

@@ -196,7 +196,10 @@ def validate(data: str, valuation: str | None, skip_invalid: bool, rejects: str 
     Also reports the placement history's reference date (which as_of training will use and
     why, how many placements are censored, how many end dates lie after it) and warnings
     that do not block: unresolved skill and occupation terms, target groups the valuation
-    does not value, placements that start after the extraction date.
+    does not value, placements that start after the extraction date, placements of
+    candidates missing from the candidates table (left out of the history), an empty
+    placement history, unusual dates. Empty tables, implausible dates and over-long text are
+    errors (limits in docs/data-contract.md).
 
     Exits 0 when the data is clean (warnings or not), 2 when it is not.
     """

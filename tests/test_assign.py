@@ -364,6 +364,7 @@ def sroi_case(plain_run, assign_data, model, settings):
     return run, cap, group, share, int(per_employer.max()), float(groups.iloc[-1])
 
 
+@pytest.mark.slow
 def test_sroi_mode_respects_employer_cap_and_minimum_share(sroi_case, capacity, assign_data) -> None:
     run, cap, group, share, plain_max, plain_share = sroi_case
     assert plain_max > cap and plain_share < share, "both side constraints must bind"
@@ -375,6 +376,7 @@ def test_sroi_mode_respects_employer_cap_and_minimum_share(sroi_case, capacity, 
     assert _keys(a) <= _keys(run.pairs)
 
 
+@pytest.mark.slow
 def test_sroi_summary_states_solver_status_and_gap(sroi_case) -> None:
     summary = sroi_case[0].summary
     solver = summary["solver"]
@@ -451,6 +453,7 @@ def test_read_pair_file_xlsx_rows_and_missing_column(tmp_path, dataset) -> None:
 
 
 
+@pytest.mark.slow
 def test_binding_obligations_change_the_sroi_assignment_at_a_stated_price(
         assign_data, model, settings, plain_run) -> None:
     """On the sample the obligations bind, so the SROI reward moves people and says the cost."""

@@ -80,16 +80,19 @@ def small_open_vacancies(small: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def first_shortlist(workdir: Path, small: Path, small_open_vacancies):
     """The first shortlist on an empty registry: the CLI trains a model first."""
-    models = workdir / "models"
+    models = workdir / "models-first"
     result = run("shortlist", "--vacancy", small_open_vacancies[0], "--data", small,
                  "--models", models, "--format", "json")
     return result, models
 
 
 @pytest.fixture(scope="module")
-def models_dir(first_shortlist) -> Path:
-    result, models = first_shortlist
-    assert result.exit_code == 0, result.output
+def models_dir(workdir: Path, registry_dir: Path) -> Path:
+    """A registry with one active model: a copy of the session's (a model scores pairs of any
+    dataset). Training through the CLI is tested by the slow
+    ``test_first_shortlist_trains_a_model_and_says_so`` and ``test_train_*``."""
+    models = workdir / "models"
+    shutil.copytree(registry_dir, models)
     return models
 
 
@@ -182,6 +185,7 @@ def test_sample_writes_a_dataset_that_validates(sampled) -> None:
 
 
 # --------------------------------------------------------------------------- shortlist
+@pytest.mark.slow
 def test_first_shortlist_trains_a_model_and_says_so(first_shortlist) -> None:
     result, models = first_shortlist
     assert_clean_exit(result, 0)
@@ -249,6 +253,7 @@ def trained_twice(workdir: Path, small: Path):
     return models, first, second
 
 
+@pytest.mark.slow
 def test_train_activates_only_the_first_model(trained_twice) -> None:
     models, first, second = trained_twice
     assert_clean_exit(first, 0)
@@ -264,6 +269,7 @@ def test_train_activates_only_the_first_model(trained_twice) -> None:
     assert (models / one["version"] / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_models_list_promote_rollback_show(trained_twice) -> None:
     models, first, second = trained_twice
     v1, v2 = json.loads(first.stdout)["version"], json.loads(second.stdout)["version"]
@@ -291,8 +297,8 @@ def test_models_list_promote_rollback_show(trained_twice) -> None:
 
 
 @pytest.mark.parametrize("version", ["20000101T000000Z-abcdef", "not-a-version"])
-def test_models_show_unknown_version_exits_2(trained_twice, version: str) -> None:
-    result = run("models", "show", version, "--models", trained_twice[0])
+def test_models_show_unknown_version_exits_2(models_dir: Path, version: str) -> None:
+    result = run("models", "show", version, "--models", models_dir)
     assert_clean_exit(result, 2)
     assert version in result.stderr
 
@@ -303,6 +309,7 @@ def test_models_rollback_without_history_exits_2(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- assign
+@pytest.mark.slow
 def test_assign_writes_every_output_file(tmp_path: Path, small: Path, models_dir: Path) -> None:
     out = tmp_path / "run"
     result = run("assign", "--data", small, "--models", models_dir, "--out", out, "--lang", "en")
@@ -337,6 +344,7 @@ def test_assign_bad_min_share_exits_2(tmp_path: Path, small: Path, models_dir: P
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_assign_skip_invalid_continues_and_writes_rejects(tmp_path: Path, small: Path,
                                                           models_dir: Path, matcher) -> None:
     data = tmp_path / "data"

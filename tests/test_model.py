@@ -170,6 +170,7 @@ def test_score_features_array_chunks_and_jobs(trained) -> None:
         score_features(trained.pipeline, X[:, :3])
 
 
+@pytest.mark.slow
 def test_determinism_same_seed_same_scores() -> None:
     frame, _ = synthetic_feature_frame(800, seed=21)
     a = train_from_frame(frame, SETTINGS)

@@ -190,6 +190,7 @@ def test_ensure_model_uses_active_or_refuses_without_history(registry: Registry,
     assert loaded.version == v1 and not loaded.freshly_trained
 
 
+@pytest.mark.slow
 def test_ensure_model_trains_from_history(tmp_path) -> None:
     data = generate(150, 15, n_projects=8, n_placements=400, seed=4)
     registry = Registry(tmp_path / "models")

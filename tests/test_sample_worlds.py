@@ -284,7 +284,7 @@ def test_knobs_are_deterministic_and_round_trip(tmp_path: Path) -> None:
         a.outcomes["probability"].to_numpy())
 
 
-@pytest.mark.parametrize("n_placements", [500, 20_000])
+@pytest.mark.parametrize("n_placements", [500, pytest.param(20_000, marks=pytest.mark.slow)])
 def test_placement_counts(n_placements: int) -> None:
     world = generate(600, 60, n_projects=20, n_placements=n_placements, seed=7)
     pl = world.dataset.placements

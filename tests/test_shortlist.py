@@ -531,6 +531,7 @@ WEAK_SKILLS = {"occupation_match_level": 0.08, "reach_ratio": 0.05, "support_cov
                "required_skill_coverage": 0.004, "preferred_skill_coverage": -0.001}
 
 
+@pytest.mark.slow
 def test_skills_note_follows_the_model_importance(dataset, model, settings, busy_vacancies,
                                                   capsys) -> None:
     vacancy_id = busy_vacancies[0]

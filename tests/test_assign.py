@@ -243,6 +243,7 @@ def outputs(tmp_path_factory, plain_run, assign_data, model, settings):
     return first, second
 
 
+@pytest.mark.slow  # two full runs written to disk
 def test_two_runs_write_identical_files(outputs) -> None:
     first, second = outputs
     for name in (*COMPARED_FILES, "assignments.xlsx", "report.html"):
@@ -251,6 +252,7 @@ def test_two_runs_write_identical_files(outputs) -> None:
                                   pd.read_parquet(second / "pairs.parquet"))
 
 
+@pytest.mark.slow
 def test_written_files_hold_the_run(outputs, plain_run) -> None:
     folder = outputs[0]
     raw = (folder / "assignments.csv").read_bytes()

@@ -25,7 +25,6 @@ LOW_BASE_RATE = pytest.param(
     marks=pytest.mark.xfail(strict=True, reason="known: low base rate share < 0.95 (0.898)"))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["planned-ends+censor15", LOW_BASE_RATE])
 def test_quick_world_meets_criteria(name: str) -> None:
     row = evaluate_world(QUICK[name])

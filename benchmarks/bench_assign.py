@@ -34,10 +34,11 @@ SROI_TARGET_S = 60.0
 
 
 def _prepare(n_candidates: int, n_vacancies: int, folder: str) -> tuple[str, str]:
-    from matching.config import Settings
-    from matching.registry import Registry
-    from matching.sample import generate, write_sample
-    from matching.training import train_model
+    from matching.core.config import Settings
+    from matching.model.registry import Registry
+    from matching.model.training import train_model
+    from matching.synthetic.sample import generate, write_sample
+    from matching.workflows.train import register_model
 
     sample = generate(n_candidates, n_vacancies, n_projects=max(1, n_vacancies // 5),
                       n_placements=min(3 * n_candidates, 30_000), seed=11)
@@ -45,17 +46,17 @@ def _prepare(n_candidates: int, n_vacancies: int, folder: str) -> tuple[str, str
     write_sample(sample, data)
     models = str(Path(folder) / "models")
     registry = Registry(models)
-    registry.register(train_model(sample.dataset, Settings()), activate=True, report=False)
+    register_model(registry, train_model(sample.dataset, Settings()), activate=True, report=False)
     return data, models
 
 
 def _end_to_end(data: str, models: str, out: str) -> dict[str, Any]:
     """The measured step (runs in a fresh subprocess)."""
-    from matching.assign import AssignOptions, run_assignment
-    from matching.assign_outputs import write_outputs
-    from matching.config import Settings
-    from matching.loading import load_dataset
-    from matching.registry import Registry
+    from matching.core.config import Settings
+    from matching.data.loading import load_dataset
+    from matching.model.registry import Registry
+    from matching.reports.assign_outputs import write_outputs
+    from matching.workflows.assign import AssignOptions, run_assignment
 
     start = time.perf_counter()
     dataset = load_dataset(data).dataset
@@ -75,15 +76,16 @@ def _end_to_end(data: str, models: str, out: str) -> dict[str, Any]:
 
 
 def _sroi_on_sample() -> dict[str, Any]:
-    from matching.assign import AssignOptions, run_assignment
-    from matching.config import Settings
-    from matching.loading import load_dataset
-    from matching.registry import Registry
-    from matching.training import train_model
+    from matching.core.config import Settings
+    from matching.data.loading import load_dataset
+    from matching.model.registry import Registry
+    from matching.model.training import train_model
+    from matching.workflows.assign import AssignOptions, run_assignment
+    from matching.workflows.train import register_model
 
     dataset = load_dataset(ROOT / "data" / "sample").dataset
     registry = Registry(tempfile.mkdtemp(prefix="sroi-bench-models-"))
-    registry.register(train_model(dataset, Settings()), activate=True, report=False)
+    register_model(registry, train_model(dataset, Settings()), activate=True, report=False)
     model = registry.load()
     durable = run_assignment(dataset, model, Settings(), options=AssignOptions(explain=False))
     start = time.perf_counter()

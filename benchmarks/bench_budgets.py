@@ -7,10 +7,10 @@ behaviour and the budgets live here, measured as the best of a few runs:
   candidates × 500 vacancies (10 random pairs per candidate, capacities 1-3), the instance of
   ``tests/test_optimize.py::test_large_random_instance_agrees_with_scipy_and_greedy``
   (target ≤ 5 s);
-* ``budget.explain_pairs`` -- :func:`~matching.explain.explain_pairs` on a batch of 300 pairs
+* ``budget.explain_pairs`` -- :func:`~matching.model.explain.explain_pairs` on a batch of 300 pairs
   with a model trained on synthetic features, the fixture of ``tests/test_explain.py``
   (target ≤ 1 s);
-* ``budget.load_dataset`` -- :func:`~matching.loading.load_dataset` of a generated folder with
+* ``budget.load_dataset`` -- :func:`~matching.data.loading.load_dataset` of a generated folder with
   20,000 candidates and no placement history (target ≤ 10 s).
 
 Quick mode runs each step once instead of three times.
@@ -66,11 +66,11 @@ def _solve(repeat: int) -> dict[str, Any]:
 
 def _explain(repeat: int) -> dict[str, Any]:
     from features.spec import FEATURE_NAMES
-    from matching.config import Settings
-    from matching.explain import explain_pairs
-    from matching.registry import LoadedModel
-    from matching.synthetic_features import synthetic_feature_frame
-    from matching.training import train_from_frame
+    from matching.core.config import Settings
+    from matching.model.explain import explain_pairs
+    from matching.model.registry import LoadedModel
+    from matching.model.training import train_from_frame
+    from matching.synthetic.feature_frame import synthetic_feature_frame
 
     frame, _ = synthetic_feature_frame(1200, seed=9)
     result = train_from_frame(frame, Settings(seed=1), model_params={"max_iter": 60})
@@ -85,8 +85,8 @@ def _explain(repeat: int) -> dict[str, Any]:
 
 
 def _load(repeat: int) -> dict[str, Any]:
-    from matching.loading import load_dataset
-    from matching.sample import generate, write_sample
+    from matching.data.loading import load_dataset
+    from matching.synthetic.sample import generate, write_sample
 
     with tempfile.TemporaryDirectory(prefix="sroi-bench-load-") as tmp:
         folder = write_sample(generate(20_000, 400, 40, 0, seed=3), Path(tmp) / "data")

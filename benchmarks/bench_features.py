@@ -3,7 +3,7 @@
 Rows:
 
 (a) ``features.profiles`` — building the profiles of 20k candidates × 2k vacancies (sample
-    data from :func:`matching.sample.generate`), reported on its own; then
+    data from :func:`matching.synthetic.sample.generate`), reported on its own; then
     ``features.blocking+pairs`` — :func:`features.blocking.candidate_pairs` with features over
     the 40M raw pairs (target ≤ 30 s) and the peak RSS of that step (target ≤ 3 GB), measured
     in a fresh subprocess whose high-water mark is reset just before the step;
@@ -58,7 +58,7 @@ def _current_rss() -> int:
 
 
 def _data(n_candidates: int, n_vacancies: int, seed: int = 1):
-    from matching.sample import generate
+    from matching.synthetic.sample import generate
 
     n_projects = max(1, n_vacancies // 5)
     return generate(n_candidates, n_vacancies, n_projects, 0, seed=seed).dataset
@@ -174,7 +174,7 @@ class NaiveResolver:
 
 def _naive_resolvers(cutoff: float) -> dict[str, NaiveResolver]:
     from features.profiles import Vocabularies, _label_names
-    from matching import reference
+    from matching.data import reference
 
     v = Vocabularies.from_reference(cutoff=cutoff)
     return {
@@ -203,10 +203,10 @@ def naive_pair_features(dataset, pairs: list[tuple[int, int]], settings=None,
                         resolvers: dict[str, Any] | None = None) -> np.ndarray:
     """The feature table computed one pair at a time in plain Python (the naive baseline)."""
     from features.spec import FEATURE_NAMES
-    from matching import reference
-    from matching.config import Settings
-    from matching.schema import CEFR_LEVELS, EDUCATION_RANK, STARTKWALIFICATIE
-    from matching.valuation import placement_value
+    from matching.core.config import Settings
+    from matching.data import reference
+    from matching.data.schema import CEFR_LEVELS, EDUCATION_RANK, STARTKWALIFICATIE
+    from matching.data.valuation import placement_value
 
     settings = settings or Settings()
     res = resolvers if resolvers is not None else _naive_resolvers(settings.fuzzy_cutoff)

@@ -1,8 +1,8 @@
-"""Benchmarks of the durable-placement model (:mod:`matching.training`, :mod:`matching.scoring`).
+"""Benchmarks of the durable-placement model (:mod:`matching.model.training`, :mod:`matching.model.scoring`).
 
 Rows (see :func:`run`):
 
-* ``train_time`` -- :func:`~matching.training.train_model` on ``data/sample`` (features,
+* ``train_time`` -- :func:`~matching.model.training.train_model` on ``data/sample`` (features,
   labels, evaluation fit, report metrics, final refit); target <= 60 s.
 * ``test_roc_auc`` -- held-out ROC AUC next to the oracle's (truth probabilities of the same
   test pairs); target: within 0.02 of the oracle.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from features.spec import FEATURE_NAMES
-from matching.config import Settings
+from matching.core.config import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -43,10 +43,10 @@ def _row(benchmark: str, size: str, value: float, unit: str, target: str,
 
 
 def _data(quick: bool) -> tuple[Any, Any, str]:
-    from matching.sample import generate, load_truth
+    from matching.synthetic.sample import generate, load_truth
 
     if not quick and SAMPLE_DIR.is_dir() and (SAMPLE_DIR / "placements.csv").is_file():
-        from matching.loading import load_dataset
+        from matching.data.loading import load_dataset
 
         return load_dataset(SAMPLE_DIR).dataset, load_truth(SAMPLE_DIR), "data/sample"
     sample = generate(600, 60, n_projects=40, n_placements=1500, seed=42)
@@ -64,8 +64,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     """
     from features.blocking import candidate_pairs
     from features.profiles import build_profiles
-    from matching.scoring import limited_threads, score_features
-    from matching.training import train_model
+    from matching.model.scoring import limited_threads, score_features
+    from matching.model.training import train_model
 
     settings = Settings()
     dataset, truth, label = _data(quick)

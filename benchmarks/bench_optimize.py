@@ -1,4 +1,4 @@
-"""Benchmarks of the assignment solvers (:mod:`matching.optimize`).
+"""Benchmarks of the assignment solvers (:mod:`matching.optimize.flow`).
 
 Rows (see :func:`run`):
 
@@ -30,8 +30,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from matching.baselines import greedy_assignment, sequential_assignment
 from matching.optimize import solve_assignment, solve_sroi_assignment
+from matching.optimize.baselines import greedy_assignment, sequential_assignment
 
 ORLIB_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "orlib"
 ORLIB_OPTIMA = {100: 305, 500: 991, 600: 1176, 700: 1362}

@@ -1,15 +1,15 @@
-"""Benchmarks of the synthetic sample generator and its oracle (:mod:`matching.sample`).
+"""Benchmarks of the synthetic sample generator and its oracle (:mod:`matching.synthetic.sample`).
 
 Rows (see :func:`run`):
 
-* ``sample_generate`` -- :func:`~matching.sample.generate` at national scale (100k
+* ``sample_generate`` -- :func:`~matching.synthetic.sample.generate` at national scale (100k
   available candidates, 10k open vacancies, 2,000 projects, 50k placements); target 60 s.
   Quick mode: 10k × 1k, 200 projects, 5k placements (same target).
-* ``sample_write`` -- :func:`~matching.sample.write_sample` of that sample (CSV + manifest).
-* ``truth_probability_1m`` -- :meth:`~matching.ground_truth.GroundTruth.probability` on
+* ``sample_write`` -- :func:`~matching.synthetic.sample.write_sample` of that sample (CSV + manifest).
+* ``truth_probability_1m`` -- :meth:`~matching.synthetic.ground_truth.GroundTruth.probability` on
   1M random pairs given by id; target 1 s (1M pairs per second). Hashing the 2M id strings
   is about half of it.
-* ``truth_probability_at_1m`` -- :meth:`~matching.ground_truth.GroundTruth.probability_at`
+* ``truth_probability_at_1m`` -- :meth:`~matching.synthetic.ground_truth.GroundTruth.probability_at`
   on the same pairs given by row position (the model alone).
 
 The note of the generate row gives the realised durable rate and the oracle AUC on the
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.sample import generate, write_sample
+from matching.synthetic.sample import generate, write_sample
 
 FULL = {"n_candidates": 100_000, "n_vacancies": 10_000, "n_projects": 2_000,
         "n_placements": 50_000}

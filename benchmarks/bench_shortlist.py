@@ -34,18 +34,19 @@ CLI_TARGET_S = 5.0
 
 
 def _matcher(n_candidates: int, n_vacancies: int, n_placements: int):
-    from matching.config import Settings
-    from matching.registry import Registry
-    from matching.sample import generate
-    from matching.shortlist import Matcher
-    from matching.training import train_model
+    from matching.core.config import Settings
+    from matching.model.registry import Registry
+    from matching.model.training import train_model
+    from matching.synthetic.sample import generate
+    from matching.workflows.shortlist import Matcher
+    from matching.workflows.train import register_model
 
     sample = generate(n_candidates, n_vacancies, n_projects=max(1, n_vacancies // 5),
                       n_placements=n_placements, seed=7)
     settings = Settings()
     registry = Registry(tempfile.mkdtemp(prefix="sroi-bench-models-"))
-    version = registry.register(train_model(sample.dataset, settings), activate=True,
-                                report=False)
+    version = register_model(registry, train_model(sample.dataset, settings), activate=True,
+                             report=False)
     return Matcher(sample.dataset, registry.load(version), settings), sample.dataset
 
 

@@ -1,15 +1,15 @@
 """Robustness suite: ``python -m benchmarks.robustness [--quick] [--json PATH]``.
 
-Generated worlds (:func:`matching.sample.generate`) in settings the model was not tuned on:
+Generated worlds (:func:`matching.synthetic.sample.generate`) in settings the model was not tuned on:
 history size (500 to 20,000 placements), censoring (``recent_share``), durable base rate
-(0.2-0.8, via :func:`matching.sample.base_rate_shift_for`), label noise, planned end dates and
+(0.2-0.8, via :func:`matching.synthetic.sample.base_rate_shift_for`), label noise, planned end dates and
 renamed skill terms. On each world:
 
-1. train with :func:`matching.training.train_model` (reference date = the dataset's
-   extraction date) on the default :class:`matching.config.Settings`;
-2. block and score the open pool's pairs the way :func:`matching.assign.run_assignment` does
+1. train with :func:`matching.model.training.train_model` (reference date = the dataset's
+   extraction date) on the default :class:`matching.core.config.Settings`;
+2. block and score the open pool's pairs the way :func:`matching.workflows.assign.run_assignment` does
    (profiles of ``dataset.active()``, :func:`features.blocking.iter_candidate_pairs` over the
-   available candidates and open vacancies, :func:`matching.scoring.score_features`);
+   available candidates and open vacancies, :func:`matching.model.scoring.score_features`);
 3. solve :func:`matching.optimize.solve_assignment` on *all* blocked pairs (no ``min_score``
    cut, so every solver sees the same pair set) with capacity = the open vacancies'
    positions, three times: weights = the model's probabilities, the true probabilities
@@ -54,7 +54,7 @@ class World:
     target_base_rate: float | None = None
     """Durable base rate to aim at (``base_rate_shift_for``); None: as drawn."""
     knobs: dict[str, Any] = field(default_factory=dict)
-    """Extra keyword arguments of :func:`matching.sample.generate`."""
+    """Extra keyword arguments of :func:`matching.synthetic.sample.generate`."""
 
     def describe(self) -> str:
         parts = [f"{self.n_candidates}x{self.n_vacancies}"]
@@ -89,7 +89,7 @@ WORLDS: tuple[World, ...] = (
 
 
 def _generate(world: World) -> Any:
-    from matching.sample import base_rate_shift_for, generate
+    from matching.synthetic.sample import base_rate_shift_for, generate
 
     args = (world.n_candidates, world.n_vacancies, world.n_projects, world.n_placements)
     kwargs: dict[str, Any] = {"seed": world.seed, **world.knobs}
@@ -103,7 +103,7 @@ def _blocked_pairs(dataset: Any, pipeline: Any, settings: Any) -> pd.DataFrame:
     from features.blocking import iter_candidate_pairs
     from features.profiles import build_profiles
     from features.spec import PAIR_INDEX
-    from matching.scoring import score_features
+    from matching.model.scoring import score_features
 
     profiles = build_profiles(dataset.active(), settings)
     parts = []
@@ -142,8 +142,8 @@ def evaluate_world(world: World) -> dict[str, Any]:
     """Train on one world, assign its open pool and compare with the oracle and skill overlap."""
     from scipy.stats import spearmanr
 
-    from matching.config import Settings
-    from matching.training import train_model
+    from matching.core.config import Settings
+    from matching.model.training import train_model
 
     t0 = time.perf_counter()
     sample = _generate(world)

@@ -42,7 +42,7 @@ from features.geo import EARTH_RADIUS_KM
 from features.pairs import pair_features, pair_travel_km
 from features.profiles import BBL_MIN_HOURS, NO_DATE, Profiles
 from features.spec import PAIR_COLUMNS
-from matching.config import Settings
+from matching.core.config import Settings
 
 __all__ = [
     "CONSTRAINTS",
@@ -431,7 +431,7 @@ def iter_candidate_pairs(
     Examples
     --------
     >>> from features.profiles import build_profiles
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(30, 6, 2, 0, seed=1).dataset)
     >>> blocks = list(iter_candidate_pairs(p, chunk_pairs=60))
     >>> len(blocks), sum(b.raw_pairs for b in blocks)
@@ -478,7 +478,7 @@ def candidate_pairs(
     Examples
     --------
     >>> from features.profiles import build_profiles
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(40, 8, 2, 0, seed=3).dataset)
     >>> r = candidate_pairs(p)
     >>> r.raw_pairs == r.kept + sum(r.removed.values()) == 320

@@ -2,7 +2,7 @@
 
 * :class:`Gazetteer` maps a PC4 postcode to its centroid and municipality, falling back to the
   municipality centroid when the postcode is unknown or missing. It reads
-  :func:`matching.reference.postcodes` and :func:`matching.reference.municipalities` (whose
+  :func:`matching.data.reference.postcodes` and :func:`matching.data.reference.municipalities` (whose
   ``island`` flag marks the Wadden islands Vlieland GM0096, Terschelling GM0093, Ameland
   GM0060 and Schiermonnikoog GM0088).
 * :func:`haversine_km` is the vectorised great-circle distance. It is computed from unit
@@ -123,10 +123,10 @@ class Gazetteer:
     Parameters
     ----------
     postcodes : DataFrame, optional
-        ``pc4`` (str), ``gm_code``, ``lat``, ``lon``; default :func:`matching.reference.postcodes`.
+        ``pc4`` (str), ``gm_code``, ``lat``, ``lon``; default :func:`matching.data.reference.postcodes`.
     municipalities : DataFrame, optional
         ``gm_code``, ``lat``, ``lon``, ``island``; default
-        :func:`matching.reference.municipalities`.
+        :func:`matching.data.reference.municipalities`.
 
     Examples
     --------
@@ -142,7 +142,7 @@ class Gazetteer:
         self, postcodes: pd.DataFrame | None = None, municipalities: pd.DataFrame | None = None
     ) -> None:
         if postcodes is None or municipalities is None:
-            from matching import reference
+            from matching.data import reference
 
             postcodes = reference.postcodes() if postcodes is None else postcodes
             municipalities = reference.municipalities() if municipalities is None else municipalities

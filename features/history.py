@@ -21,8 +21,8 @@ import pandas as pd
 from features.pairs import pair_features
 from features.profiles import NO_DATE, Profiles, build_profiles
 from features.spec import PAIR_COLUMNS, PAIR_INDEX
-from matching.config import Settings
-from matching.dataset import Dataset
+from matching.core.config import Settings
+from matching.data.dataset import Dataset
 
 __all__ = ["AUDIT_PREFIX", "placement_features"]
 
@@ -93,7 +93,7 @@ def placement_features(
 
     Examples
     --------
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> ds = generate(30, 8, 2, 10, seed=1).dataset
     >>> rows = placement_features(ds)
     >>> len(rows) == len(ds.placements), "audit_birth_year" in rows
@@ -133,7 +133,7 @@ def placement_features(
                            if "birth_year" in cands else np.full(len(ci), np.nan))
     municipality = _home_municipality(dataset, profiles, ci)
     audit["municipality_code"] = municipality
-    from matching import reference
+    from matching.data import reference
 
     province = dict(zip(reference.municipalities()["gm_code"],
                         reference.municipalities()["province"], strict=True))

@@ -4,7 +4,7 @@
 no per-pair Python: term overlaps are popcounts of packed ``uint64`` bitsets
 (:func:`numpy.bitwise_count`), occupations compare integer ISCO prefixes, distances use unit
 vectors, and the SROI value is the product of per-candidate block values and per-vacancy
-hours and months (the formula of :func:`matching.valuation.placement_value`, without the age
+hours and months (the formula of :func:`matching.data.valuation.placement_value`, without the age
 bonus: age must not leak into features).
 
 :func:`pair_details` renders a few hundred pairs for people (labels, not bits).
@@ -20,7 +20,7 @@ import pandas as pd
 from features.geo import EARTH_RADIUS_KM
 from features.profiles import NO_DATE, Profiles, TermSpace
 from features.spec import PAIR_COLUMNS, PAIR_INDEX
-from matching.valuation import placement_value
+from matching.data.valuation import placement_value
 
 __all__ = ["REACH_FLOOR_KM", "pair_details", "pair_features", "pair_travel_km"]
 
@@ -59,7 +59,7 @@ def pair_travel_km(
     Examples
     --------
     >>> from features.profiles import build_profiles
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
     >>> d, t, ferry = pair_travel_km(p, np.array([0, 1]), np.array([0, 0]))
     >>> bool((t >= d).all())
@@ -136,7 +136,7 @@ def _eligible(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
 
 
 def _sroi_value(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
-    """The arithmetic of :func:`matching.valuation.placement_value` without birth year."""
+    """The arithmetic of :func:`matching.data.valuation.placement_value` without birth year."""
     settings = profiles.settings
     c, v = profiles.candidates, profiles.vacancies
     per_year = c.block_value_per_year[ci]
@@ -175,7 +175,7 @@ def pair_features(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray)
     --------
     >>> from features.profiles import build_profiles
     >>> from features.spec import PAIR_COLUMNS
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
     >>> X = pair_features(p, np.array([0, 1, 2]), np.array([0, 0, 1]))
     >>> X.shape == (3, len(PAIR_COLUMNS))
@@ -256,7 +256,7 @@ def pair_details(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray) 
     Examples
     --------
     >>> from features.profiles import build_profiles
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
     >>> pair_details(p, np.array([0]), np.array([1]))["vacancy_id"].tolist() == [p.vacancies.ids[1]]
     True

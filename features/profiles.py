@@ -38,10 +38,10 @@ from rapidfuzz import fuzz, process
 
 from features.geo import Gazetteer, unit_vectors
 from features.vocabulary import UnresolvedTerms, Vocabulary, normalise_term
-from matching.config import Settings
-from matching.dataset import Dataset
-from matching.schema import CEFR_LEVELS, EDUCATION_RANK, STARTKWALIFICATIE, SUPPORT_NEEDS
-from matching.valuation import block_value_per_year
+from matching.core.config import Settings
+from matching.data.dataset import Dataset
+from matching.data.schema import CEFR_LEVELS, EDUCATION_RANK, STARTKWALIFICATIE, SUPPORT_NEEDS
+from matching.data.valuation import block_value_per_year
 
 __all__ = [
     "NO_DATE",
@@ -180,8 +180,8 @@ class Vocabularies:
 
     @classmethod
     def from_reference(cls, cutoff: float = 88.0) -> Vocabularies:
-        """Build from :mod:`matching.reference` (skills, certificates, occupations, ISCO)."""
-        from matching import reference
+        """Build from :mod:`matching.data.reference` (skills, certificates, occupations, ISCO)."""
+        from matching.data import reference
 
         return cls.from_frames(
             reference.skills(),
@@ -201,7 +201,7 @@ class Vocabularies:
         *,
         cutoff: float = 88.0,
     ) -> Vocabularies:
-        """Build from reference-shaped frames (see :mod:`matching.reference`)."""
+        """Build from reference-shaped frames (see :mod:`matching.data.reference`)."""
         skill_entries = _entries(skills, "code")
         cert_entries = _entries(certificates, "code")
         occ_entries = _entries(occupations, "occupation_id")
@@ -367,7 +367,7 @@ class CandidateProfiles:
     occupation_isco3: np.ndarray
     occupation_isco4: np.ndarray
     education_rank: np.ndarray
-    """:data:`matching.schema.EDUCATION_RANK` (float64, NaN unknown)."""
+    """:data:`matching.data.schema.EDUCATION_RANK` (float64, NaN unknown)."""
     dutch_rank: np.ndarray
     """CEFR index A0=0 … C2=6 (float64, NaN unknown)."""
     startkwalificatie: np.ndarray
@@ -455,7 +455,7 @@ class Profiles:
 
     Examples
     --------
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(5, 2, 1, 0, seed=1).dataset)
     >>> len(p.candidates), len(p.vacancies), p.candidate_index([p.candidates.ids[3]]).tolist()
     (5, 2, [3])
@@ -489,16 +489,16 @@ class Profiles:
         return pd.DataFrame(self.unresolved.to_records(), columns=["source", "term", "count"])
 
     def candidate_index(self, ids: Iterable[str]) -> np.ndarray:
-        """Row of each candidate id (raises :class:`~matching.errors.UnknownIdError`)."""
+        """Row of each candidate id (raises :class:`~matching.core.errors.UnknownIdError`)."""
         return _lookup(self.candidates.ids, ids, "candidate")
 
     def vacancy_index(self, ids: Iterable[str]) -> np.ndarray:
-        """Row of each vacancy id (raises :class:`~matching.errors.UnknownIdError`)."""
+        """Row of each vacancy id (raises :class:`~matching.core.errors.UnknownIdError`)."""
         return _lookup(self.vacancies.ids, ids, "vacancy")
 
 
 def _lookup(all_ids: np.ndarray, ids: Iterable[str], kind: str) -> np.ndarray:
-    from matching.errors import UnknownIdError
+    from matching.core.errors import UnknownIdError
 
     wanted = [str(i) for i in ids]
     index = pd.Index(all_ids)
@@ -680,7 +680,7 @@ def build_profiles(
     Parameters
     ----------
     dataset : Dataset
-        Canonical tables (see :mod:`matching.schema`).
+        Canonical tables (see :mod:`matching.data.schema`).
     settings : Settings, optional
         Travel defaults, fuzzy cut-off, default contract length.
     vocabularies : Vocabularies, optional
@@ -697,7 +697,7 @@ def build_profiles(
 
     Examples
     --------
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> p = build_profiles(generate(30, 5, 2, 0, seed=1).dataset)
     >>> len(p.candidates), len(p.vacancies)
     (30, 5)
@@ -743,7 +743,7 @@ def encode_profiles(
 ) -> Profiles:
     """:func:`build_profiles` on bare frames (used by the scikit-learn transformer).
 
-    ``valuation`` defaults to :func:`matching.reference.default_valuation` when missing or
+    ``valuation`` defaults to :func:`matching.data.reference.default_valuation` when missing or
     empty; ``projects`` may be ``None`` (vacancy project indices then follow first appearance).
     """
     settings = settings if settings is not None else Settings()
@@ -752,7 +752,7 @@ def encode_profiles(
     if gazetteer is None:
         gazetteer = _default_gazetteer()
     if valuation is None or len(valuation) == 0:
-        from matching import reference
+        from matching.data import reference
 
         valuation = reference.default_valuation()
     unresolved = UnresolvedTerms()
@@ -785,7 +785,7 @@ def encode_profiles(
     support_enc.fill(support_space, v_sup_ids, c_sup_ids)
 
     # Target groups: the valuation's, the reference list, then any other code seen.
-    from matching import reference
+    from matching.data import reference
 
     groups: list[str] = []
     for g in [*valuation["target_group"].astype(str), *reference.target_groups()["code"]]:

@@ -8,7 +8,7 @@ The transformer's input ``X`` is a DataFrame of pairs in *wide* form, one row pe
 * every vacancy column, prefixed ``vacancy__`` (``vacancy__vacancy_id``,
   ``vacancy__required_skills`` …).
 
-Cells are in the canonical in-memory form of :mod:`matching.schema` (lists as tuples of str,
+Cells are in the canonical in-memory form of :mod:`matching.data.schema` (lists as tuples of str,
 numbers float64, dates datetime64). ``candidate__candidate_id`` and ``vacancy__vacancy_id`` are
 required; other missing columns count as empty. No ``project__`` columns are needed: the SROI
 value depends on the candidate's target group and benefit months and the vacancy's hours,
@@ -31,8 +31,8 @@ from sklearn.utils.validation import check_is_fitted
 from features.pairs import pair_features
 from features.profiles import Profiles, Vocabularies, encode_profiles
 from features.spec import FEATURE_NAMES
-from matching.config import Settings
-from matching.dataset import Dataset
+from matching.core.config import Settings
+from matching.data.dataset import Dataset
 
 __all__ = ["CANDIDATE_PREFIX", "VACANCY_PREFIX", "PairFeatureTransformer", "wide_pairs"]
 
@@ -48,7 +48,7 @@ def wide_pairs(
 
     Examples
     --------
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> ds = generate(5, 2, 1, 0, seed=1).dataset
     >>> c, v = ds.candidates["candidate_id"].iloc[0], ds.vacancies["vacancy_id"].iloc[0]
     >>> X = wide_pairs(ds, [c, c], [v, v])
@@ -67,7 +67,7 @@ def wide_pairs(
 
 
 def _rows(frame: pd.DataFrame, key: str, ids: list[str], kind: str) -> pd.DataFrame:
-    from matching.errors import UnknownIdError
+    from matching.core.errors import UnknownIdError
 
     index = pd.Index(frame[key].astype(str))
     found = index.get_indexer(ids)
@@ -107,7 +107,7 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
     bonus_permanent_eur : float
         SROI bonus for a permanent contract.
     valuation : DataFrame, optional
-        SROI building blocks; default :func:`matching.reference.default_valuation`.
+        SROI building blocks; default :func:`matching.data.reference.default_valuation`.
 
     Attributes
     ----------
@@ -120,7 +120,7 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from matching.sample import generate
+    >>> from matching.synthetic.sample import generate
     >>> ds = generate(6, 2, 1, 0, seed=1).dataset
     >>> X = wide_pairs(ds, ds.candidates["candidate_id"][:3], ds.vacancies["vacancy_id"].iloc[[0, 0, 1]])
     >>> t = PairFeatureTransformer().fit(X)

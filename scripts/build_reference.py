@@ -1,4 +1,4 @@
-"""Build the package's reference tables in ``matching/reference/data/``.
+"""Build the package's reference tables in ``matching/data/reference/data/``.
 
 Derives compact, project-specific tables from the public source files in the shared data
 folder (``../shared/data`` relative to the repository root, see its ``README.md``) and
@@ -9,7 +9,7 @@ script gives byte-identical files (``tests/test_reference.py`` checks this).
 
 Usage::
 
-    python scripts/build_reference.py [--shared ../shared/data] [--out matching/reference/data]
+    python scripts/build_reference.py [--shared ../shared/data] [--out matching/data/reference/data]
 
 Sources and licences
 --------------------
@@ -36,7 +36,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO / ".." / "shared" / "data"
-DEFAULT_OUT = REPO / "matching" / "reference" / "data"
+DEFAULT_OUT = REPO / "matching" / "data" / "reference" / "data"
 
 IN_SCOPE_REGIONS: tuple[str, ...] = ("Friesland", "Groningen", "Drenthe")
 """Labour-market regions (2025) served by the northern coordination points."""
@@ -750,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help="shared public data folder (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder (default: matching/reference/data)")
+                        help="output folder (default: matching/data/reference/data)")
     args = parser.parse_args(argv)
     written = build(args.shared, args.out)
     total = 0

@@ -1,4 +1,4 @@
-"""Generate ``docs/data-contract.md`` from :mod:`matching.schema` (and the reference codes).
+"""Generate ``docs/data-contract.md`` from :mod:`matching.data.schema` (and the reference codes).
 
 Usage::
 
@@ -15,9 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from matching import reference, schema
-from matching.loading import BOOLEAN_WORDS
-from matching.validation import (
+from matching.data import reference, schema
+from matching.data.loading import BOOLEAN_WORDS
+from matching.data.validation import (
     DATASET_WARNING_RULES,
     FIRST_EXAMPLES,
     TOP_TERMS,
@@ -212,7 +212,7 @@ def _manifest_section() -> list[str]:
 
 
 def _limits_section() -> list[str]:
-    """Empty tables, maximum cell lengths and plausible dates (from :mod:`matching.schema`)."""
+    """Empty tables, maximum cell lengths and plausible dates (from :mod:`matching.data.schema`)."""
     lines = [
         "## Limits", "",
         "### Empty tables", "",
@@ -391,12 +391,12 @@ def _rules() -> list[str]:
 
 
 def _canonical_form() -> list[str]:
-    """The canonical in-memory form, quoted from the docstring of :mod:`matching.schema`."""
+    """The canonical in-memory form, quoted from the docstring of :mod:`matching.data.schema`."""
     doc = schema.__doc__ or ""
     start = doc.index("Canonical in-memory form")
     body = doc[start:].split("\n", 1)[1]
     return ["## After loading (for developers)", "",
-            "What the rest of the pipeline may trust (from `matching/schema.py`):", "",
+            "What the rest of the pipeline may trust (from `matching/data/schema.py`):", "",
             body.replace("``", "`").strip(), ""]
 
 
@@ -406,7 +406,7 @@ def render() -> str:
     lines = [
         "# Data contract",
         "",
-        "<!-- Generated from matching/schema.py by scripts/gen_data_contract_doc.py; "
+        "<!-- Generated from matching/data/schema.py by scripts/gen_data_contract_doc.py; "
         "do not edit by hand. -->",
         "",
         "The tables a coordination point brings to sroi-match, every column with its meaning, "

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from matching.config import Settings
-from matching.dataset import Dataset
+from matching.core.config import Settings
+from matching.data.dataset import Dataset
 
 SAMPLE_SEED = 5
 """Seed of the session sample (400 available candidates, 60 open vacancies, 1500 placements)."""
@@ -51,7 +51,7 @@ def settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def sample_data():
-    from matching.sample import generate
+    from matching.synthetic.sample import generate
 
     return generate(400, 60, 12, 1500, seed=SAMPLE_SEED)
 
@@ -67,19 +67,20 @@ def registry_dir(tmp_path_factory, dataset: Dataset, settings: Settings) -> Path
 
     Treat it as read-only: tests that train, promote or roll back use their own registry.
     """
-    from matching.registry import Registry
-    from matching.training import train_model
+    from matching.model.registry import Registry
+    from matching.model.training import train_model
+    from matching.workflows.train import register_model
 
     path = tmp_path_factory.mktemp("registry")
     result = train_model(dataset, settings)
-    Registry(path).register(result, activate=True, report=False)
+    register_model(Registry(path), result, activate=True, report=False)
     return path
 
 
 @pytest.fixture(scope="session")
 def model(registry_dir: Path):
-    """The session's :class:`~matching.registry.LoadedModel`."""
-    from matching.registry import Registry
+    """The session's :class:`~matching.model.registry.LoadedModel`."""
+    from matching.model.registry import Registry
 
     return Registry(registry_dir).load()
 

@@ -1,4 +1,4 @@
-"""Batch regional assignment (matching.assign + matching.assign_outputs).
+"""Batch regional assignment (matching.workflows.assign + matching.reports.assign_outputs).
 
 Every run is checked against the hard rules (nobody twice, capacities, locks, forbidden pairs,
 threshold, availability) and the optimum against an independent solver: SciPy's
@@ -19,11 +19,11 @@ from scipy.optimize import linear_sum_assignment
 from features.blocking import candidate_pairs
 from features.profiles import build_profiles
 from features.spec import FEATURE_NAMES
-from matching.assign import AssignOptions, check_locks, read_pair_file, run_assignment
-from matching.assign_outputs import OUTPUT_FILES, write_outputs
-from matching.errors import DataError, ValidationError
-from matching.i18n import text
-from matching.scoring import score_features
+from matching.core.errors import DataError, ValidationError
+from matching.model.scoring import score_features
+from matching.reports.assign_outputs import OUTPUT_FILES, write_outputs
+from matching.texts.i18n import text
+from matching.workflows.assign import AssignOptions, check_locks, read_pair_file, run_assignment
 
 COMPARED_FILES = ("assignments.csv", "summary.json", "unfilled_vacancies.csv",
                   "unassigned_candidates.csv", "project_coverage.csv", "municipality_flows.csv")

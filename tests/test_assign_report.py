@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from matching.assign_report import (
+from matching.reports.assign_report import (
     TEXTS,
     fmt_eur,
     fmt_number,

@@ -14,7 +14,7 @@ from features.blocking import CONSTRAINTS, candidate_pairs, iter_candidate_pairs
 from features.pairs import pair_features, pair_travel_km
 from features.profiles import NO_DATE, Profiles, Vocabularies, build_profiles
 from features.spec import PAIR_COLUMNS
-from matching.config import Settings
+from matching.core.config import Settings
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def vocabularies() -> Vocabularies:
 
 @pytest.fixture(scope="module")
 def sample_profiles() -> Profiles:
-    from matching.sample import generate
+    from matching.synthetic.sample import generate
 
     return build_profiles(generate(120, 25, 6, 40, seed=11).dataset)
 
@@ -203,7 +203,7 @@ def test_subsets_by_id_and_order(sample_profiles):
     order = [(vac.index(v), ids.index(c)) for c, v in
              zip(result.pairs["candidate_id"], result.pairs["vacancy_id"], strict=True)]
     assert order == sorted(order)
-    from matching.errors import UnknownIdError
+    from matching.core.errors import UnknownIdError
 
     with pytest.raises(UnknownIdError):
         candidate_pairs(sample_profiles, candidates=["nobody"])

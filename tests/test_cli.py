@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import FIXTURES
 
-from matching.assign_outputs import OUTPUT_FILES
 from matching.cli import cli, main
-from matching.config import Settings
-from matching.loading import load_dataset
-from matching.registry import Registry
-from matching.shortlist import Matcher
+from matching.core.config import Settings
+from matching.data.loading import load_dataset
+from matching.model.registry import Registry
+from matching.reports.assign_outputs import OUTPUT_FILES
+from matching.workflows.shortlist import Matcher
 
 SAMPLE_ARGS = ("--candidates", "50", "--vacancies", "10", "--placements", "200")
 

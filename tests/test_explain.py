@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from features.spec import FEATURE_NAMES
-from matching.config import Settings
-from matching.explain import MIN_CF_GAIN, Explanation, explain_pairs, reference_values
-from matching.registry import LoadedModel
-from matching.scoring import score_features
-from matching.synthetic_features import synthetic_feature_frame
-from matching.texts import factor_text, format_value, percent
-from matching.training import train_from_frame
+from matching.core.config import Settings
+from matching.model.explain import MIN_CF_GAIN, Explanation, explain_pairs, reference_values
+from matching.model.registry import LoadedModel
+from matching.model.scoring import score_features
+from matching.model.training import train_from_frame
+from matching.synthetic.feature_frame import synthetic_feature_frame
+from matching.texts.phrases import factor_text, format_value, percent
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from matching import tables
-from matching.assign import run_assignment
-from matching.assign_outputs import write_outputs
 from matching.cli import cli
-from matching.render import write_shortlist
-from matching.shortlist import Matcher
-from matching.tables import (
+from matching.cli.render import write_shortlist
+from matching.core import tables
+from matching.core.tables import (
     csv_text,
     neutralise,
     safe_frame,
@@ -38,6 +35,9 @@ from matching.tables import (
     write_text_atomic,
     write_xlsx,
 )
+from matching.reports.assign_outputs import write_outputs
+from matching.workflows.assign import run_assignment
+from matching.workflows.shortlist import Matcher
 
 PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "  =")
 """Every way a text can start that a spreadsheet evaluates (one per hostile value)."""
@@ -61,7 +61,7 @@ SHEETS = {"assignments": "assignments", "project_coverage": "coverage",
 
 # --------------------------------------------------------------------------- helpers
 def _dangerous(cell: str) -> bool:
-    """Independent of matching.tables: text a spreadsheet would evaluate (not a plain number)."""
+    """Independent of matching.core.tables: text a spreadsheet would evaluate (not a plain number)."""
     first = cell[:1] if cell[:1] in TRIGGERS else cell.lstrip()[:1]
     if first not in TRIGGERS:
         return False
@@ -468,7 +468,7 @@ def test_shortlist_csv_stdout_and_file_are_inert(hostile_shortlist, tmp_path: Pa
 
 
 def test_shortlist_xlsx_is_inert(hostile_shortlist, tmp_path: Path) -> None:
-    from matching.render import shortlist_frame
+    from matching.reports.shortlist_files import shortlist_frame
 
     target = tmp_path / "shortlist.xlsx"
     write_shortlist(hostile_shortlist, "xlsx", str(target))
@@ -501,7 +501,7 @@ CLI_HOSTILE = (*(p + "1+2" for p in ("=", "+", "-", "@", "\uff1d")), HYPERLINK)
 def hostile_folder(tmp_path_factory, sample_data, registry_dir):
     """The session sample as files, every vacancy title and employer hostile; a copy of the
     session registry (the CLI caches resolved terms in its models folder)."""
-    from matching.sample import write_sample
+    from matching.synthetic.sample import write_sample
 
     root = tmp_path_factory.mktemp("hostile_cli")
     data = write_sample(sample_data, root / "data")
@@ -562,7 +562,7 @@ def test_control_characters_never_lose_a_workbook(tmp_path: Path) -> None:
     """Characters XML cannot hold are replaced (U+FFFD), not a crash after the solve."""
     from openpyxl import load_workbook
 
-    from matching.tables import write_xlsx
+    from matching.core.tables import write_xlsx
 
     frame = pd.DataFrame({"title": ["Lasser\x00\x07 A", "=1\x1b"], "n": [1.5, -2.0]})
     path = write_xlsx(tmp_path / "t.xlsx", {"titles": frame})
@@ -573,8 +573,8 @@ def test_control_characters_never_lose_a_workbook(tmp_path: Path) -> None:
 
 def test_rejected_rows_file_is_inert(tmp_path: Path) -> None:
     """The rejected-rows file of --skip-invalid holds the user's own text: also neutralised."""
-    from matching.loading import load_dataset
-    from matching.sample import generate, write_sample
+    from matching.data.loading import load_dataset
+    from matching.synthetic.sample import generate, write_sample
 
     data = write_sample(generate(30, 6, n_projects=2, n_placements=40, seed=2), tmp_path / "d")
     path = data / "vacancies.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.fairness import age_band, audit_fairness
+from matching.model.fairness import age_band, audit_fairness
 
 
 def _frame(n: int = 10_000, seed: int = 0) -> pd.DataFrame:

@@ -15,10 +15,10 @@ from features.geo import haversine_km
 from features.pairs import pair_details, pair_features
 from features.profiles import Vocabularies, build_profiles
 from features.spec import FEATURE_NAMES, PAIR_COLUMNS, PAIR_INDEX
-from matching.config import Settings
-from matching.dataset import Dataset
-from matching.reference import default_valuation
-from matching.valuation import placement_value
+from matching.core.config import Settings
+from matching.data.dataset import Dataset
+from matching.data.reference import default_valuation
+from matching.data.valuation import placement_value
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -316,7 +316,7 @@ def test_pair_details(vocabularies):
 
 
 def _sample_pairs():
-    from matching.sample import generate
+    from matching.synthetic.sample import generate
 
     ds = generate(40, 8, 3, 0, seed=5).dataset
     rng = np.random.default_rng(1)

@@ -12,7 +12,7 @@ from features.blocking import candidate_pairs
 from features.pairs import pair_features
 from features.profiles import Vocabularies, build_profiles
 from features.spec import FEATURE_NAMES
-from matching.schema import PROTECTED_COLUMNS
+from matching.data.schema import PROTECTED_COLUMNS
 
 FORBIDDEN_WORDS = ("birth", "gender", "sex", "nationality", "municipality", "province",
                    "postcode", "age", "geslacht", "leeftijd", "gemeente")
@@ -45,7 +45,7 @@ def test_transformer_output_names_mention_no_protected_attribute():
 
 @pytest.fixture(scope="module")
 def sample():
-    from matching.sample import generate
+    from matching.synthetic.sample import generate
 
     return generate(80, 15, 4, 30, seed=3).dataset
 

@@ -1,6 +1,6 @@
-"""The user-facing text catalogue (matching.i18n): complete in Dutch and English.
+"""The user-facing text catalogue (matching.texts.i18n): complete in Dutch and English.
 
-Besides the catalogue itself, the modules that call :func:`matching.i18n.text` are read with
+Besides the catalogue itself, the modules that call :func:`matching.texts.i18n.text` are read with
 ``ast`` so that a key used in code but missing from the catalogue fails here, not in front of a
 user.
 """
@@ -15,8 +15,8 @@ import pytest
 
 import matching
 from features.blocking import CONSTRAINTS
-from matching.i18n import LANGS, TEXTS, text
-from matching.schema import CANDIDATE_STATUS, VACANCY_STATUS
+from matching.data.schema import CANDIDATE_STATUS, VACANCY_STATUS
+from matching.texts.i18n import LANGS, TEXTS, text
 
 PACKAGE = Path(matching.__file__).parent
 UNFILLED_REASONS = ("no_eligible_candidate", "all_below_threshold", "taken_by_better_matches")
@@ -70,10 +70,10 @@ def test_placeholders_are_filled_in_both_languages() -> None:
 def _text_calls() -> list[tuple[str, ast.AST]]:
     """(module, first argument) of every ``text(...)`` call in modules importing i18n.text."""
     calls = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imports_text = any(
-            isinstance(node, ast.ImportFrom) and node.module == "matching.i18n"
+            isinstance(node, ast.ImportFrom) and node.module == "matching.texts.i18n"
             and any(alias.name == "text" for alias in node.names)
             for node in ast.walk(tree))
         if not imports_text:

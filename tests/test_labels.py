@@ -1,11 +1,11 @@
-"""Durable labels and censoring (matching.labels)."""
+"""Durable labels and censoring (matching.model.labels)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from matching.labels import (
+from matching.model.labels import (
     default_as_of,
     durable_labels,
     history_summary,

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching import loading, reference
-from matching.errors import DataError, InputFileError, ValidationError
-from matching.loading import LoadResult, load_dataset, normalise_column_name
-from matching.schema import TABLES
+from matching.core.errors import DataError, InputFileError, ValidationError
+from matching.data import loading, reference
+from matching.data.loading import LoadResult, load_dataset, normalise_column_name
+from matching.data.schema import TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAIN = FIXTURES / "dataset"

@@ -7,25 +7,25 @@ import pandas as pd
 import pytest
 
 from features.spec import FEATURE_NAMES
-from matching.config import Settings
-from matching.dataset import Dataset
-from matching.errors import NoTrainingDataError
-from matching.labels import durable_labels
-from matching.metrics import (
+from matching.core.config import Settings
+from matching.core.errors import NoTrainingDataError
+from matching.data.dataset import Dataset
+from matching.model.labels import durable_labels
+from matching.model.metrics import (
     bootstrap_intervals,
     evaluate,
     expected_calibration_error,
     reliability_curve,
     shortlist_metrics,
 )
-from matching.scoring import score_features
-from matching.synthetic_features import synthetic_feature_frame, true_probability
-from matching.training import (
+from matching.model.scoring import score_features
+from matching.model.training import (
     rolling_origin_splits,
     time_grouped_split,
     train_from_frame,
     train_model,
 )
+from matching.synthetic.feature_frame import synthetic_feature_frame, true_probability
 
 SETTINGS = Settings(seed=7)
 

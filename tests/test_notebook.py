@@ -14,7 +14,7 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "analyst.ipynb
 
 @pytest.mark.slow
 def test_analyst_notebook_runs(tmp_path) -> None:
-    from matching.sample import generate, write_sample
+    from matching.synthetic.sample import generate, write_sample
 
     data_dir = write_sample(generate(200, 20, n_projects=10, n_placements=500, seed=5),
                             tmp_path / "sample")

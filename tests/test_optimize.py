@@ -21,9 +21,9 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
 import matching.optimize as optimize
-import matching.sroi_optimize as sroi_optimize
-from matching.baselines import greedy_assignment, sequential_assignment
-from matching.errors import DataError, SolverError
+import matching.optimize.flow as flow
+import matching.optimize.sroi as sroi_optimize
+from matching.core.errors import DataError, SolverError
 from matching.optimize import (
     CPSAT_STATUS_MESSAGES,
     MCF_STATUS_MESSAGES,
@@ -31,6 +31,7 @@ from matching.optimize import (
     solve_assignment,
     solve_sroi_assignment,
 )
+from matching.optimize.baselines import greedy_assignment, sequential_assignment
 
 ORLIB_DIR = Path(__file__).resolve().parent / "data" / "orlib"
 ORLIB_SHA256 = {  # of the uncompressed files, as in OR-Library's distribution (tests/data/README.md)
@@ -379,7 +380,7 @@ def test_every_non_optimal_flow_status_raises_solver_error(monkeypatch: pytest.M
         def solve(self) -> Any:
             return min_cost_flow.SimpleMinCostFlow.Status.__members__[status]
 
-    monkeypatch.setattr(optimize.min_cost_flow, "SimpleMinCostFlow", FakeFlow)
+    monkeypatch.setattr(flow.min_cost_flow, "SimpleMinCostFlow", FakeFlow)
     with pytest.raises(SolverError, match=status):
         solve_assignment(make_pairs([("a", "x", 0.9)]), {"x": 1})
 
@@ -603,7 +604,9 @@ def test_regression_case(path: Path) -> None:
 
 
 def test_public_names() -> None:
-    import matching.baselines as baselines
+    import matching.optimize.baselines as baselines
 
-    assert optimize.__all__ == ["AssignmentResult", "solve_assignment", "solve_sroi_assignment"]
+    assert flow.__all__ == ["AssignmentResult", "solve_assignment"]
+    assert {"AssignmentResult", "solve_assignment", "solve_sroi_assignment", "greedy_assignment",
+            "sequential_assignment"} <= set(optimize.__all__)
     assert baselines.__all__ == ["greedy_assignment", "sequential_assignment"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import matching
-from matching import errors
+from matching.core import errors
 
 REPO = Path(__file__).resolve().parents[1]
 

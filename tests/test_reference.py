@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from features.vocabulary import Vocabulary, normalise_term
-from matching import reference
+from matching.data import reference
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "matching" / "reference" / "data"
+DATA = REPO / "matching" / "data" / "reference" / "data"
 SOURCES = REPO / "tests" / "data" / "reference_sources"
 """Extracts of the public source files (``tests/data/README.md``): the build's inputs."""
 WHOLE = {"municipalities.csv", "isco_groups.csv", "regions_noord.json", "certificates.csv",

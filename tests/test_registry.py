@@ -15,14 +15,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
 from features.spec import FEATURE_NAMES
-from matching.config import Settings
-from matching.dataset import Dataset
-from matching.errors import ArtifactError, ModelError, NoTrainingDataError
-from matching.registry import LoadedModel, Registry, file_sha256
-from matching.sample import generate
-from matching.scoring import ensure_model, score_features
-from matching.synthetic_features import synthetic_feature_frame
-from matching.training import train_from_frame
+from matching.core.config import Settings
+from matching.core.errors import ArtifactError, ModelError, NoTrainingDataError
+from matching.data.dataset import Dataset
+from matching.model.registry import LoadedModel, Registry, file_sha256
+from matching.model.scoring import score_features
+from matching.model.training import train_from_frame
+from matching.synthetic.feature_frame import synthetic_feature_frame
+from matching.synthetic.sample import generate
+from matching.workflows.train import ensure_model, register_model
 
 FAST = {"max_iter": 40}
 SETTINGS = Settings(seed=3)
@@ -49,8 +50,8 @@ def populated(tmp_path_factory, result) -> Path:
     """A registry with two versions, none active (built once, copied per test)."""
     path = tmp_path_factory.mktemp("registry")
     reg = Registry(path)
-    reg.register(result, lang="en")
-    reg.register(result, report=False)
+    register_model(reg, result, lang="en")
+    register_model(reg, result, report=False)
     return path
 
 

@@ -2,7 +2,7 @@
 
 The fault-injection tests kill real ``sroi-match`` processes with SIGKILL: at the moment each
 output file appears (by polling the staging folder), and at the named fault points of
-:mod:`matching.folders` and :mod:`matching.registry` (``SROI_MATCH_FAULT_POINT``). After every
+:mod:`matching.core.folders` and :mod:`matching.model.registry` (``SROI_MATCH_FAULT_POINT``). After every
 kill the output folder must be absent or whole (every file listed in ``summary.json`` with its
 sha256, and nothing else), and the next run must clean up and say so.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.folders import (
+from matching.core.folders import (
     FAULT_ENV,
     LockHeldError,
     OutputFolderError,
@@ -31,7 +31,7 @@ from matching.folders import (
     lock_path_for,
     release,
 )
-from matching.registry import Registry
+from matching.model.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,7 +181,7 @@ def test_assign_killed_around_the_swap(world, tmp_path: Path, point: str) -> Non
 SWAP_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from matching.folders import StagedFolder
+    from matching.core.folders import StagedFolder
     with StagedFolder(Path(sys.argv[1]), marker="done", exchange_atomically=False) as staged:
         for name in ("a", "b", "done"):
             (staged.path / name).write_text(sys.argv[2])
@@ -292,7 +292,7 @@ def test_promotion_killed_between_history_and_active_is_repaired(world, tmp_path
 HOLD_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from matching.folders import acquire
+    from matching.core.folders import acquire
     lock = acquire(Path(sys.argv[1]), what="the test folder")
     print("held", flush=True)
     time.sleep(120)

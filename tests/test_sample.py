@@ -1,4 +1,4 @@
-"""The synthetic sample generator and its ground truth (matching.sample, matching.ground_truth)."""
+"""The synthetic sample generator and its ground truth (matching.synthetic.sample, matching.synthetic.ground_truth)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 
 from features.spec import FEATURES
 from features.vocabulary import Vocabulary
-from matching import ground_truth, reference
-from matching.ground_truth import Coefficients, GroundTruth
-from matching.loading import load_dataset
-from matching.sample import (
+from matching.data import reference
+from matching.data.loading import load_dataset
+from matching.synthetic.ground_truth import Coefficients, GroundTruth
+from matching.synthetic.sample import (
     TARGET_GROUP_MIX,
     SampleData,
     generate,
@@ -340,7 +340,7 @@ def test_truth_ignores_protected_attributes(sample: SampleData) -> None:
 
 
 def test_truth_is_independent_of_features_package() -> None:
-    source = (REPO / "matching" / "ground_truth.py").read_text(encoding="utf-8")
+    source = (REPO / "matching" / "synthetic" / "ground_truth.py").read_text(encoding="utf-8")
     assert "from features" not in source and "import features" not in source
 
 
@@ -399,7 +399,6 @@ def test_load_truth_round_trip(sample: SampleData, written: Path, tmp_path: Path
                                       "placements.csv"}
     truth = load_truth(written)
     assert isinstance(truth, GroundTruth)
-    assert isinstance(ground_truth.load_truth(written), GroundTruth)  # the CLI's import path
     pl = sample.dataset.placements
     np.testing.assert_array_equal(truth.probability(pl["candidate_id"], pl["vacancy_id"]),
                                   sample.truth.probability(pl["candidate_id"], pl["vacancy_id"]))

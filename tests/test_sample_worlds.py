@@ -1,5 +1,5 @@
 """Robustness worlds of the sample generator: binding obligations, the knobs of
-:func:`matching.sample.generate` and the no-time-travel rule of historic outcomes."""
+:func:`matching.synthetic.sample.generate` and the no-time-travel rule of historic outcomes."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from features.vocabulary import normalise_term
-from matching import reference
-from matching import sample as sample_module
-from matching.sample import (
+from matching.data import reference
+from matching.data.valuation import placement_value, project_obligations
+from matching.synthetic import sample as sample_module
+from matching.synthetic.sample import (
     SampleData,
     base_rate_shift_for,
     generate,
@@ -21,7 +22,6 @@ from matching.sample import (
     render_tables,
     write_sample,
 )
-from matching.valuation import placement_value, project_obligations
 
 SIZES = {"n_candidates": 1500, "n_vacancies": 200, "n_projects": 40, "n_placements": 3000}
 SMALL = {"n_candidates": 400, "n_vacancies": 40, "n_projects": 12, "n_placements": 1200}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from matching.sanity import check_pool, feature_profile, population_stability_index
+from matching.model.sanity import check_pool, feature_profile, population_stability_index
 
 
 def _training(n: int = 2000, delay_mean: float = 764.0, seed: int = 0) -> pd.DataFrame:

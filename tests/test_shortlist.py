@@ -1,4 +1,4 @@
-"""Ranked, explained shortlists (matching.shortlist): order, constraints, near misses, JSON.
+"""Ranked, explained shortlists (matching.workflows.shortlist): order, constraints, near misses, JSON.
 
 The expected rankings are recomputed here from the blocking result and the model's scores
 (``score_features``), sorted independently of :class:`Matcher`'s own ordering code.
@@ -18,15 +18,15 @@ from conftest import replace_rows
 
 from features.blocking import CONSTRAINTS, candidate_pairs
 from features.spec import FEATURE_NAMES
-from matching import reference
-from matching.errors import DataError, UnknownIdError
-from matching.i18n import label, text
-from matching.registry import LoadedModel
-from matching.render import write_shortlist
-from matching.schema import MOBILITY, SUPPORT_NEEDS
-from matching.scoring import score_features
-from matching.shortlist import SKILL_IMPORTANCE_RATIO, Matcher, model_notes
-from matching.texts import percent
+from matching.cli.render import write_shortlist
+from matching.core.errors import DataError, UnknownIdError
+from matching.data import reference
+from matching.data.schema import MOBILITY, SUPPORT_NEEDS
+from matching.model.registry import LoadedModel
+from matching.model.scoring import score_features
+from matching.texts.i18n import label, text
+from matching.texts.phrases import percent
+from matching.workflows.shortlist import SKILL_IMPORTANCE_RATIO, Matcher, model_notes
 
 NOT_NEAR_MISS = {"candidate_available", "vacancy_open"}
 
@@ -422,7 +422,7 @@ def test_same_request_gives_the_same_shortlist(matcher, busy_vacancies,
 
 
 def test_near_miss_detail_names_what_fails() -> None:
-    from matching.render import near_miss_detail
+    from matching.cli.render import near_miss_detail
 
     assert near_miss_detail({"constraint": "within_reach", "travel_km": 37.4,
                              "max_travel_km": 30.0}, "nl") == "7 km buiten bereik"

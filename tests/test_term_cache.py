@@ -19,8 +19,8 @@ from rapidfuzz import process
 from features import term_cache
 from features.profiles import Vocabularies, build_profiles
 from features.term_cache import load_term_cache, save_term_cache, vocabulary_fingerprint
-from matching.config import Settings
-from matching.sample import generate
+from matching.core.config import Settings
+from matching.synthetic.sample import generate
 
 SKILLS = [("metselen", "Metselen", "Bricklaying", ("metselaar", "metselwerk")),
           ("timmeren", "Timmeren", "Carpentry", ("timmerman", "timmerwerk")),

@@ -1,4 +1,4 @@
-"""The one number formatter (matching.texts) and the labels people read (matching.i18n.label).
+"""The one number formatter (matching.texts.phrases) and the labels people read (matching.texts.i18n.label).
 
 Every place a person reads a probability — shortlist table, reasons, what-ifs, near misses,
 JSON ``display`` strings, the assignment report — must show the same number for the same
@@ -13,13 +13,12 @@ import re
 import pytest
 
 from features.spec import CONTEXT_NAMES, FEATURE_NAMES
-from matching import reference
-from matching.assign_report_texts import fmt_eur, fmt_number, fmt_pct
-from matching.i18n import LABELS, label, labels
-from matching.render import write_shortlist
-from matching.schema import MOBILITY, SUPPORT_NEEDS
-from matching.shortlist import ShortlistResult, near_miss_detail, row_display
-from matching.texts import (
+from matching.cli.render import write_shortlist
+from matching.data import reference
+from matching.data.schema import MOBILITY, SUPPORT_NEEDS
+from matching.reports.assign_texts import fmt_eur, fmt_number, fmt_pct
+from matching.texts.i18n import LABELS, label, labels
+from matching.texts.phrases import (
     counterfactual_text,
     eur,
     factor_text,
@@ -32,6 +31,7 @@ from matching.texts import (
     probability_pct,
     round_probability,
 )
+from matching.workflows.shortlist import ShortlistResult, near_miss_detail, row_display
 
 # value -> how it reads, half up: Python's round/format would give 90% / 12% for these
 HALF_WAY = {0.905: "91%", 0.125: "13%", 0.145: "15%", 0.615: "62%"}

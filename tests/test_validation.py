@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matching.errors import ValidationError
-from matching.loading import load_dataset
-from matching.schema import RULES, Problem
-from matching.validation import (
+from matching.core.errors import ValidationError
+from matching.data.loading import load_dataset
+from matching.data.schema import RULES, Problem
+from matching.data.validation import (
     DATASET_WARNING_RULES,
     PROBLEM_COLUMNS,
     UNRESOLVED_SHARE,
@@ -426,8 +426,8 @@ def test_unresolved_occupations(tmp_path: Path) -> None:
 
 def test_a_few_unresolved_terms_stay_quiet() -> None:
     """At most UNRESOLVED_SHARE of a column's terms may be typos without a warning."""
-    from matching.dataset import Dataset
-    from matching.reference import default_valuation
+    from matching.data.dataset import Dataset
+    from matching.data.reference import default_valuation
 
     def warnings_for(n_bad: int) -> list[DataWarning]:
         skills = [("kwispelen",)] * n_bad + [("metselen",)] * (100 - n_bad)

@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from matching.cli import cli
-from matching.errors import ValidationError
-from matching.loading import load_dataset
-from matching.schema import TABLES, Problem
-from matching.validation import (
+from matching.core.errors import ValidationError
+from matching.data.loading import load_dataset
+from matching.data.schema import TABLES, Problem
+from matching.data.validation import (
     FIRST_EXAMPLES,
     VALUE_PREVIEW,
     render_problems,

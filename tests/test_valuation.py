@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from matching.config import Settings
-from matching.reference import default_valuation
-from matching.valuation import (
+from matching.core.config import Settings
+from matching.data.reference import default_valuation
+from matching.data.valuation import (
     block_value_per_year,
     placement_value,
     project_obligations,

@@ -1,0 +1,1 @@
+"""Foundations every layer uses: settings, errors, locks and whole-or-absent folders, inert tables, texts and formatting."""

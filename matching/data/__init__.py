@@ -1,0 +1,1 @@
+"""The data contract: schema, readers for CSV/Excel/Parquet, validation, reference tables and SROI valuation."""

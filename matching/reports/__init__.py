@@ -1,0 +1,1 @@
+"""What a person reads: HTML reports, charts, Excel/CSV outputs of a run."""

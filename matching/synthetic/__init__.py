@@ -1,0 +1,1 @@
+"""The synthetic sample world of Northern NL and its documented ground truth."""

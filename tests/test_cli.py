@@ -414,3 +414,36 @@ def test_validate_refuses_a_bad_config(tmp_path) -> None:
     result = run("--config", config, "validate", "--data", FIXTURES / "dataset")
     assert_clean_exit(result, 2)
     assert "no_such_setting" in result.output
+
+
+# --------------------------------------------------------------------------- settings reach every command
+@pytest.fixture(scope="module")
+def fuzzy_certificate(workdir: Path, small: Path) -> Path:
+    """The small sample with one certificate misspelled so that only a fuzzy match resolves it
+    ('VCA-basiss' matches 'vca_basis' at the default cut-off 88, not at 100)."""
+    data = workdir / "fuzzy"
+    shutil.copytree(small, data)
+    (data / "manifest.json").unlink(missing_ok=True)  # an edited sample has no ground truth
+    first = load_dataset(small).dataset.candidates["candidate_id"].iloc[0]
+    _edit_csv(data / "candidates.csv", first, "certificates", "VCA-basiss")
+    return data
+
+
+@pytest.mark.parametrize("command", ["validate", "train", "shortlist", "assign"])
+def test_config_settings_reach_every_command(command: str, fuzzy_certificate: Path,
+                                             models_dir: Path, tmp_path: Path) -> None:
+    """A --config value (here the fuzzy cut-off) is honoured by every command that loads data,
+    not only by validate: with cut-off 100 the misspelled certificate is an error (exit 2)."""
+    strict = tmp_path / "strict.toml"
+    strict.write_text("fuzzy_cutoff = 100\n", encoding="utf-8")
+    models = tmp_path / "models"
+    shutil.copytree(models_dir, models)
+    vacancy = sorted(load_dataset(fuzzy_certificate).dataset.open_vacancies["vacancy_id"])[0]
+    extra = {"validate": [], "train": ["--models", models],
+             "shortlist": ["--models", models, "--vacancy", vacancy],
+             "assign": ["--models", models, "--out", tmp_path / "out"]}[command]
+    result = run("--config", strict, command, "--data", fuzzy_certificate, *extra)
+    assert_clean_exit(result, 2)
+    assert "VCA-basiss" in result.output and "certificate" in result.output
+    if command in ("validate", "shortlist"):  # the quick ones: the default cut-off accepts it
+        assert_clean_exit(run(command, "--data", fuzzy_certificate, *extra), 0)

@@ -51,37 +51,54 @@ The recipe, step by step:
 Training is single-threaded (one OpenMP thread, calibration folds in sequence): on a small
 shared machine thread contention made parallel fits slower, and the result is the same either
 way. ``settings.n_jobs`` parallelises batch scoring only.
+
+The steps live in their own modules: :mod:`matching.model.splits` (step 3 and the rolling
+origins), :mod:`matching.model.estimators` (steps 4, 5 and 7: building and fitting the
+pipelines), :mod:`matching.model.evaluation` (step 6 and the training-time check of the
+current pool) and :mod:`matching.model.train_result` (:class:`TrainResult`). This module runs
+them in order (:func:`train_from_frame`, :func:`train_model`) and re-exports their public names.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
-import sklearn
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
-from features.spec import FEATURE_NAMES, MONOTONIC_CST, feature_schema_hash
+from features.spec import FEATURE_NAMES
 from matching.core.errors import NoTrainingDataError
+from matching.model.estimators import (
+    CV_FOLDS,
+    HGB_PARAMS,
+    MIN_LABELLED,
+    MIN_PER_CLASS,
+    _fit_baseline,
+    _fit_model,
+    _importance,
+    _proba,
+    build_baseline,
+    build_model,
+)
+from matching.model.evaluation import (
+    N_BOOTSTRAP,
+    POOL_CHECK_MAX_PAIRS,
+    _rolling_origin,
+    check_current_pool,
+    evaluate_test,
+)
 from matching.model.explain import reference_values
-from matching.model.fairness import FairnessAudit, audit_fairness
 from matching.model.labels import AsOf, durable_labels, history_summary, label_counts, resolve_as_of
-from matching.model.metrics import bootstrap_intervals, evaluate, reliability_curve
-from matching.model.sanity import SanityReport, check_pool, feature_profile
-from matching.model.scoring import limited_threads
+from matching.model.sanity import feature_profile
+from matching.model.splits import (
+    CV_FIRST_TRAIN_FRACTION,
+    CV_ORIGINS,
+    rolling_origin_splits,
+    time_grouped_split,
+)
+from matching.model.train_result import TrainResult, data_fingerprint
 
 if TYPE_CHECKING:
     from matching.core.config import Settings
@@ -98,374 +115,19 @@ __all__ = [
     "train_from_frame",
     "train_model",
 ]
+# also re-exported from the step modules (public names of the former single module)
+__all__ += [
+    "CV_FIRST_TRAIN_FRACTION",
+    "CV_FOLDS",
+    "CV_ORIGINS",
+    "MIN_LABELLED",
+    "MIN_PER_CLASS",
+    "N_BOOTSTRAP",
+    "POOL_CHECK_MAX_PAIRS",
+    "check_current_pool",
+]
 
 log = logging.getLogger(__name__)
-
-HGB_PARAMS: dict[str, Any] = {
-    "learning_rate": 0.1,
-    "max_iter": 100,
-    "max_depth": 2,
-    "max_leaf_nodes": None,
-    "min_samples_leaf": 40,
-    "l2_regularization": 1.0,
-    "early_stopping": False,
-}
-"""Gradient-boosting parameters (fixed iteration count: deterministic and fast enough).
-
-Shallow trees (depth 2: main effects plus pairwise interactions) with many small steps. On
-generated sample data (seeds 1-3, ~2,900 training placements) depth 1, 2 and 3 and
-15-leaf trees were within 0.005 ROC AUC of each other (test-set noise is ~0.015); deeper
-trees were slower and not better. 100 steps of 0.1 matched 300 steps of 0.05 in AUC and
-calibration and score ~4x faster (the calibrated model averages 5 fold models, so every
-prediction walks 5 x 100 trees)."""
-
-CV_FOLDS = 5
-CV_ORIGINS = 4
-"""Rolling-origin folds of the second evaluation (see :func:`rolling_origin_splits`)."""
-CV_FIRST_TRAIN_FRACTION = 0.3
-"""Share of the placements (by start date) before the first rolling-origin cut-off."""
-N_BOOTSTRAP = 500
-MIN_LABELLED = 50
-"""Fewest labelled (non-censored) placements a model is trained on."""
-MIN_PER_CLASS = 10
-"""Fewest durable and not-durable placements each."""
-
-
-@dataclass
-class TrainResult:
-    """Everything one training run produced: models, evaluation, audit and provenance."""
-
-    pipeline: Pipeline
-    """The model refitted on all labelled placements: the artifact to register."""
-    baseline: Pipeline
-    """The logistic baseline refitted on all labelled placements."""
-    eval_pipeline: Pipeline
-    """The model fitted on the training split (the one the metrics describe)."""
-    eval_baseline: Pipeline
-    test: pd.DataFrame
-    """Test placements: ids, start_date, label, features, audit columns, ``score``,
-    ``baseline_score`` and (with a truth) ``oracle_score``."""
-    metrics: dict[str, dict[str, float]]
-    """``{"model": …, "baseline": …, "oracle": …}`` on the test split."""
-    reliability: dict[str, pd.DataFrame]
-    fairness: FairnessAudit
-    counts: dict[str, int]
-    reference: dict[str, float]
-    params: dict[str, Any]
-    fingerprint: str
-    as_of: str
-    timings: dict[str, float] = field(default_factory=dict)
-    cv_metrics: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Rolling-origin evaluation (pooled out-of-fold predictions): ``{"model": …,
-    "baseline": …, "oracle": …}``, empty when there were too few placements for it."""
-    cv_reliability: dict[str, pd.DataFrame] = field(default_factory=dict)
-    cv_folds: list[dict[str, Any]] = field(default_factory=list)
-    """Per fold: ``cutoff``, ``end``, ``train``, ``test``, ``dropped``."""
-    feature_profile: dict[str, Any] = field(default_factory=dict)
-    """:func:`matching.model.sanity.feature_profile` of the training rows (drift reference)."""
-    history: dict[str, Any] = field(default_factory=dict)
-    """:func:`matching.model.labels.history_summary`: reference date, its reason, censoring."""
-    sanity: dict[str, Any] | None = None
-    """:class:`matching.model.sanity.SanityReport` of the dataset's current pool (``train_model``)."""
-    importance: dict[str, float] = field(default_factory=dict)
-    """Permutation importance (drop in ROC AUC on the test split) of each feature."""
-    comparison: dict[str, Any] | None = None
-    """:func:`matching.model.compare.compare_with_active`, set before registering."""
-
-    def metadata(self) -> dict[str, Any]:
-        """The training part of a model's ``metadata.json`` (the registry adds the rest)."""
-        return {
-            "training_data_fingerprint": self.fingerprint,
-            "as_of": self.as_of,
-            "counts": dict(self.counts),
-            "feature_schema": {"names": list(FEATURE_NAMES), "hash": feature_schema_hash(),
-                               "monotonic_cst": list(MONOTONIC_CST)},
-            "parameters": self.params,
-            "metrics": self.metrics,
-            "metrics_cv": self.cv_metrics,
-            "cv_folds": self.cv_folds,
-            "fairness": {
-                "table": _records(self.fairness.table),
-                "warnings": list(self.fairness.warnings),
-            },
-            "reference": self.reference,
-            "feature_profile": self.feature_profile,
-            "history": self.history,
-            "sanity": self.sanity,
-            "importance": self.importance,
-            "comparison_with_active": self.comparison,
-            "timings_s": self.timings,
-        }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
-
-
-def _select() -> ColumnTransformer:
-    return ColumnTransformer(
-        [("features", "passthrough", list(FEATURE_NAMES))],
-        remainder="drop",
-        verbose_feature_names_out=False,
-    )
-
-
-def build_model(
-    seed: int,
-    calibration: str = "isotonic",
-    n_jobs: int = 1,
-    model_params: Mapping[str, Any] | None = None,
-) -> Pipeline:
-    """The unfitted scoring pipeline: feature selection -> calibrated monotone boosting.
-
-    ``model_params`` override :data:`HGB_PARAMS` (experiments, fast tests).
-    """
-    if calibration not in {"isotonic", "sigmoid"}:
-        raise ValueError(f"calibration must be 'isotonic' or 'sigmoid', got {calibration!r}")
-    hgb = HistGradientBoostingClassifier(
-        monotonic_cst=list(MONOTONIC_CST), random_state=seed,
-        **{**HGB_PARAMS, **(model_params or {})},
-    )
-    return Pipeline([
-        ("select", _select()),
-        ("model", CalibratedClassifierCV(hgb, method=calibration, cv=GroupKFold(CV_FOLDS),
-                                         n_jobs=n_jobs)),
-    ])
-
-
-def build_baseline() -> Pipeline:
-    """The unfitted logistic-regression baseline (median imputation + indicators, scaling)."""
-    return Pipeline([
-        ("select", _select()),
-        ("impute", SimpleImputer(strategy="median", add_indicator=True,
-                                 keep_empty_features=True)),
-        ("scale", StandardScaler()),
-        ("model", LogisticRegression(max_iter=2000)),
-    ])
-
-
-def _fit_model(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray) -> Pipeline:
-    n_groups = len(np.unique(groups))
-    if n_groups < CV_FOLDS:
-        raise NoTrainingDataError(
-            f"only {n_groups} distinct candidates in the training data; calibration needs at "
-            f"least {CV_FOLDS}"
-        )
-    with limited_threads(1), sklearn.config_context(enable_metadata_routing=True):
-        pipeline.fit(X, y, groups=groups)
-    return pipeline
-
-
-def _fit_baseline(X: pd.DataFrame, y: np.ndarray) -> Pipeline:
-    with limited_threads(1):
-        return build_baseline().fit(X, y)
-
-
-def _proba(pipeline: Pipeline, X: pd.DataFrame) -> np.ndarray:
-    with limited_threads(1):
-        return pipeline.predict_proba(X)[:, 1]
-
-
-def _split_columns(frame: pd.DataFrame, drop: str) -> tuple[np.ndarray, np.ndarray]:
-    """Start dates and candidate ids of a placement frame, after checking ``drop``."""
-    if drop not in {"test", "train"}:
-        raise ValueError(f"drop must be 'test' or 'train', got {drop!r}")
-    return (pd.to_datetime(frame["start_date"]).to_numpy(),
-            frame["candidate_id"].astype(str).to_numpy())
-
-
-def time_grouped_split(
-    frame: pd.DataFrame, test_fraction: float = 0.25, *, drop: str = "test"
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Split labelled placements into an earlier training and a later test period.
-
-    Every training placement starts before every test placement, and no candidate has
-    placements on both sides. A candidate with placements before *and* after the cut-off is
-    kept on one side only:
-
-    * ``drop="test"`` (default): the candidate's test-period placements are left out, so the
-      test period holds only candidates new to the history. The cut-off is moved back until
-      the test set holds ``test_fraction`` of the placements (but never before the median
-      start date).
-    * ``drop="train"``: the candidate's earlier placements are left out of training.
-
-    ``drop="train"`` biases training towards durable outcomes: people are placed again
-    mostly *because* their earlier placement ended, so removing the earlier placements of
-    everyone placed again removes failures selectively (on the generated sample data the
-    dropped placements were 49% durable against 61% expected by the truth, and the model
-    over-estimated test chances by ~5 points). Selecting on the past (``drop="test"``) leaves
-    the outcomes unbiased.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        With ``start_date`` and ``candidate_id``.
-    test_fraction : float
-        Share of placements in the test set.
-    drop : {"test", "train"}
-        Which side loses the placements of candidates seen on both sides.
-
-    Returns
-    -------
-    train_idx, test_idx : ndarray of int
-        Positional indices into ``frame``.
-    n_dropped : int
-        Placements left out on either side to keep candidates apart.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"start_date": pd.to_datetime(["2024-01-01", "2024-02-01",
-    ...                   "2024-03-01", "2024-04-01"]), "candidate_id": ["a", "b", "a", "c"]})
-    >>> tr, te, dropped = time_grouped_split(f, 0.5, drop="train")
-    >>> tr.tolist(), te.tolist(), dropped
-    ([1], [2, 3], 1)
-    >>> tr, te, dropped = time_grouped_split(f, 0.25)
-    >>> tr.tolist(), te.tolist(), dropped
-    ([0, 1, 2], [3], 0)
-    """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    start, cands = _split_columns(frame, drop)
-    n = len(start)
-    if n == 0:
-        return np.empty(0, int), np.empty(0, int), 0
-    dates = np.sort(start, kind="stable")
-    target = int(np.ceil(test_fraction * n))
-
-    def sides(cutoff: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
-        later = start >= cutoff
-        if drop == "train":
-            return ~later & ~np.isin(cands, cands[later]), later
-        return ~later, later & ~np.isin(cands, cands[~later])
-
-    cutoff = dates[min(int(np.floor((1 - test_fraction) * n)), n - 1)]
-    if drop == "test":
-        # Move the cut-off back (binary search over start positions) until the test set of
-        # new candidates is large enough; the test set only grows as the cut-off moves back.
-        lo, hi = n // 2, min(int(np.floor((1 - test_fraction) * n)), n - 1)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if sides(dates[mid])[1].sum() >= target:
-                lo = mid
-            else:
-                hi = mid - 1
-        cutoff = dates[lo]
-    train, test = sides(cutoff)
-    return np.flatnonzero(train), np.flatnonzero(test), int(n - train.sum() - test.sum())
-
-
-def rolling_origin_splits(
-    frame: pd.DataFrame,
-    n_folds: int = CV_ORIGINS,
-    first_train_fraction: float = CV_FIRST_TRAIN_FRACTION,
-    *,
-    drop: str = "test",
-) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Expanding-window (rolling-origin) splits: train before a cut-off, test the next period.
-
-    The placements after the first ``first_train_fraction`` (by start date) are cut into
-    ``n_folds`` periods of equal size. Fold *k* trains on every placement that starts before
-    period *k* and tests on period *k*; the test periods do not overlap, so the pooled test
-    predictions cover each of those placements at most once. Candidates are kept on one side
-    with the rule of :func:`time_grouped_split`: ``drop="test"`` leaves a candidate's
-    test-period placements out when the candidate was placed before the cut-off,
-    ``drop="train"`` leaves the candidate's earlier placements out of training.
-
-    Returns
-    -------
-    list of (train_idx, test_idx, n_dropped)
-        Positional indices into ``frame``, one tuple per fold (folds with an empty side are
-        left out).
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"start_date": pd.date_range("2024-01-01", periods=8, freq="MS"),
-    ...                   "candidate_id": list("abcdaefg")})
-    >>> [(tr.tolist(), te.tolist(), d) for tr, te, d in rolling_origin_splits(f, 2, 0.5)]
-    [([0, 1, 2, 3], [5], 1), ([0, 1, 2, 3, 4, 5], [6, 7], 0)]
-    """
-    if n_folds < 1:
-        raise ValueError(f"n_folds must be at least 1, got {n_folds}")
-    if not 0 < first_train_fraction < 1:
-        raise ValueError(f"first_train_fraction must be between 0 and 1, got "
-                         f"{first_train_fraction}")
-    start, cands = _split_columns(frame, drop)
-    n = len(start)
-    if n == 0:
-        return []
-    dates = np.sort(start, kind="stable")
-    positions = np.linspace(first_train_fraction * n, n, n_folds + 1)
-    cuts = [dates[min(int(np.floor(pos)), n - 1)] for pos in positions[:-1]]
-    out = []
-    for k, cutoff in enumerate(cuts):
-        before = start < cutoff
-        period = ~before if k == len(cuts) - 1 else ~before & (start < cuts[k + 1])
-        if drop == "train":
-            train, test = before & ~np.isin(cands, cands[period]), period
-        else:
-            train, test = before, period & ~np.isin(cands, cands[before])
-        if train.any() and test.any():
-            out.append((np.flatnonzero(train), np.flatnonzero(test),
-                        int(period.sum() - test.sum() + before.sum() - train.sum())))
-    return out
-
-
-def _rolling_origin(
-    labelled: pd.DataFrame, settings: Settings, *, truth: Any, calibration: str,
-    model_params: Mapping[str, Any] | None, split_drop: str,
-) -> tuple[dict[str, dict[str, float]], dict[str, pd.DataFrame], list[dict[str, Any]]]:
-    """Pooled out-of-fold metrics of the rolling-origin evaluation (see module docstring)."""
-    pooled: list[pd.DataFrame] = []
-    folds: list[dict[str, Any]] = []
-    for train_idx, test_idx, n_dropped in rolling_origin_splits(labelled, drop=split_drop):
-        train, test = labelled.iloc[train_idx], labelled.iloc[test_idx]
-        y_train = train["label"].to_numpy()
-        groups = train["candidate_id"].astype(str).to_numpy()
-        if (len(train) < MIN_LABELLED // 2 or len(np.unique(y_train)) < 2
-                or len(np.unique(groups)) < CV_FOLDS):
-            continue
-        X_train, X_test = train.loc[:, list(FEATURE_NAMES)], test.loc[:, list(FEATURE_NAMES)]
-        model = _fit_model(build_model(settings.seed, calibration, 1,
-                                       model_params), X_train, y_train, groups)
-        baseline = _fit_baseline(X_train, y_train)
-        part = test.loc[:, ["candidate_id", "vacancy_id", "start_date", "label"]].copy()
-        part["score"] = _proba(model, X_test)
-        part["baseline_score"] = _proba(baseline, X_test)
-        part["fold"] = len(folds)
-        pooled.append(part)
-        folds.append({"cutoff": str(pd.Timestamp(test["start_date"].min()).date()),
-                      "end": str(pd.Timestamp(test["start_date"].max()).date()),
-                      "train": len(train), "test": len(test), "dropped": n_dropped})
-    if not pooled:
-        return {}, {}, folds
-    oof = pd.concat(pooled, ignore_index=True)
-    y = oof["label"].to_numpy()
-    vac = oof["vacancy_id"].to_numpy()
-    groups = oof["candidate_id"].astype(str).to_numpy()
-    scores = {"model": oof["score"].to_numpy(), "baseline": oof["baseline_score"].to_numpy()}
-    if truth is not None:
-        scores["oracle"] = np.asarray(truth.probability(oof["candidate_id"].to_numpy(), vac),
-                                      dtype=float)
-    metrics = {name: evaluate(y, p, vac) for name, p in scores.items()}
-    metrics["model"].update(bootstrap_intervals(
-        y, scores["model"], groups, scores.get("oracle"), n_boot=N_BOOTSTRAP, seed=settings.seed))
-    reliability = {name: reliability_curve(y, p) for name, p in scores.items()}
-    return metrics, reliability, folds
-
-
-def data_fingerprint(frame: pd.DataFrame) -> str:
-    """sha256 over the labelled feature frame (sorted by placement, features + label).
-
-    The same history gives the same fingerprint whatever the row order of the input.
-    """
-    cols = [c for c in ("placement_id", *FEATURE_NAMES, "label") if c in frame.columns]
-    key = "placement_id" if "placement_id" in frame.columns else cols[0]
-    ordered = frame.loc[:, cols].sort_values(key, kind="stable")
-    text = ordered.to_csv(index=False, float_format="%.12g", lineterminator="\n")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def train_from_frame(
@@ -529,28 +191,7 @@ def train_from_frame(
     t = time.perf_counter()
     test["score"] = _proba(eval_pipeline, X_test)
     test["baseline_score"] = _proba(eval_baseline, X_test)
-    vac = test["vacancy_id"].to_numpy() if "vacancy_id" in test else None
-    metrics = {
-        "model": evaluate(y_test, test["score"].to_numpy(), vac),
-        "baseline": evaluate(y_test, test["baseline_score"].to_numpy(), vac),
-    }
-    reliability = {
-        "model": reliability_curve(y_test, test["score"].to_numpy()),
-        "baseline": reliability_curve(y_test, test["baseline_score"].to_numpy()),
-    }
-    if truth is not None:
-        oracle = np.asarray(
-            truth.probability(test["candidate_id"].to_numpy(), test["vacancy_id"].to_numpy()),
-            dtype=float,
-        )
-        test["oracle_score"] = oracle
-        metrics["oracle"] = evaluate(y_test, oracle, vac)
-        reliability["oracle"] = reliability_curve(y_test, oracle)
-    metrics["model"].update(bootstrap_intervals(
-        y_test, test["score"].to_numpy(), test["candidate_id"].astype(str).to_numpy(),
-        test["oracle_score"].to_numpy() if truth is not None else None,
-        n_boot=N_BOOTSTRAP, seed=settings.seed))
-    fairness = audit_fairness(test, "score", "label")
+    metrics, reliability, fairness = evaluate_test(test, truth, settings.seed)
     timings["evaluate"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -627,53 +268,6 @@ def train_from_frame(
         importance=importance,
     )
 
-
-def _importance(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int
-                ) -> dict[str, float]:
-    """Permutation importance (mean drop in ROC AUC over 5 repeats) of each model feature."""
-    from sklearn.inspection import permutation_importance
-
-    if len(np.unique(y)) < 2:
-        return {}
-    with limited_threads(1):
-        res = permutation_importance(pipeline, X, y, scoring="roc_auc", n_repeats=5,
-                                     random_state=seed, n_jobs=1)
-    return {name: round(float(v), 5) for name, v in zip(X.columns, res.importances_mean,
-                                                         strict=True)}
-
-
-POOL_CHECK_MAX_PAIRS = 400_000
-"""At most this many serving pairs are scored for the training-time sanity check."""
-
-
-def check_current_pool(dataset: Dataset, pipeline: Any, profile: Mapping[str, Any],
-                       settings: Settings) -> SanityReport | None:
-    """Score the dataset's current pool (available x open, after blocking) and check it.
-
-    ``None`` when the dataset has no available candidates or no open vacancies.
-    """
-    from features.blocking import iter_candidate_pairs
-    from features.profiles import build_profiles
-
-    active = dataset.active()
-    if len(active.candidates) == 0 or len(active.vacancies) == 0:
-        return None
-    profiles = build_profiles(active, settings)
-    parts, vacs, n = [], [], 0
-    for block in iter_candidate_pairs(profiles, settings, with_features=True):
-        if len(block.cand_idx) == 0:
-            continue
-        parts.append(block.features[:, :len(FEATURE_NAMES)])
-        vacs.append(block.vac_idx)
-        n += len(block.cand_idx)
-        if n >= POOL_CHECK_MAX_PAIRS:
-            break
-    if not parts:
-        return None
-    X = pd.DataFrame(np.vstack(parts), columns=list(FEATURE_NAMES))
-    with limited_threads(1):
-        scores = pipeline.predict_proba(X)[:, 1]
-    return check_pool(profile, X, scores, np.concatenate(vacs))
 
 
 def train_model(

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from matching.core.errors import DataError, InputFileError, ValidationError
-from matching.data import loading, reference
+from matching.data import coerce, loading, reference
 from matching.data.loading import LoadResult, load_dataset, normalise_column_name
 from matching.data.schema import TABLES
 
@@ -271,7 +271,7 @@ def test_table_given_twice_is_an_error(tmp_path: Path) -> None:
     ("1.2.3", False, np.nan), ("12,5,0", True, np.nan),
 ])
 def test_parse_numbers(text: str, dutch: bool, expected: float) -> None:
-    got = loading._parse_numbers(pd.Series([text], dtype="str"), dutch).iloc[0]
+    got = coerce.parse_numbers(pd.Series([text], dtype="str"), dutch).iloc[0]
     assert got == expected or (np.isnan(expected) and np.isnan(got))
 
 
@@ -280,7 +280,7 @@ def test_dutch_number_notation_round_trips(value) -> None:
     integer, fraction = f"{value:.2f}".split(".")
     grouped = f"{int(integer):,}".replace(",", ".")
     for dutch in (True, False):
-        parsed = loading._parse_numbers(pd.Series([f"{grouped},{fraction}"], dtype="str"),
+        parsed = coerce.parse_numbers(pd.Series([f"{grouped},{fraction}"], dtype="str"),
                                         dutch).iloc[0]
         assert parsed == pytest.approx(float(value))
 
@@ -292,13 +292,13 @@ def test_dutch_number_notation_round_trips(value) -> None:
     ("maart 2026", None), ("03/01/26", None),
 ])
 def test_parse_dates(text: str, expected: str | None) -> None:
-    got = loading._parse_dates(pd.Series([text], dtype="str")).iloc[0]
+    got = coerce.parse_dates(pd.Series([text], dtype="str")).iloc[0]
     assert (pd.isna(got) if expected is None else got == pd.Timestamp(expected))
 
 
 def convert(kind_table: str, column: str, values: list[str]) -> tuple[list, list[bool]]:
     col = TABLES[kind_table].column(column)
-    converted, bad, _ = loading._convert_column(pd.Series(values, dtype="str"), col, False)
+    converted, bad, _ = coerce.convert_column(pd.Series(values, dtype="str"), col, False)
     return converted.tolist(), bad.tolist()
 
 

@@ -24,8 +24,9 @@ point are not shown.
   "with all required skills: 92% → 94%".
 
 A counterfactual also moves the features derived from the same fact: none here (the five are
-independent in :mod:`features.spec`). Every percentage is formatted by
-:func:`matching.texts.phrases.percent`, the same formatter as the shortlist table.
+independent in :mod:`features.spec`). Every number and percentage in the sentences is formatted
+by :mod:`matching.texts.format` (through :mod:`matching.texts.phrases`), the same formatter as
+the shortlist table and the reports.
 
 All perturbed rows of a batch are scored with **one** ``predict_proba`` call, so a few hundred
 pairs are explained well within a second.

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from matching.texts import phrases as _texts
+from matching.texts import format as fmt
 
 _TEMPLATE_DIR = Path(__file__).with_name("templates")
 _TEMPLATE = "assign_report.html"
@@ -346,9 +346,11 @@ TEXTS: dict[str, dict[str, Any]] = {
 
 
 # --------------------------------------------------------------------------- formatting
+# Thin wrappers over the one formatter (matching.texts.format), with the report's defaults.
 
 
 def _missing(value: Any) -> bool:
+    """Whether a cell is empty (``None``, NaN, ``pd.NA``); text is never missing."""
     if value is None:
         return True
     try:
@@ -378,30 +380,19 @@ def fmt_number(value: Any, lang: str, decimals: int = 0) -> str:
     >>> fmt_number(1234.5, "nl", 1), fmt_number(1234.5, "en", 1)
     ('1.234,5', '1,234.5')
     """
-    if _missing(value):
-        return "–"
-    return _texts.number(float(value), lang, decimals)  # the one rounding (half up)
+    return fmt.number(value, lang, decimals)
 
 
 def fmt_eur(value: Any, lang: str) -> str:
     """Whole euros: ``€ 12.345`` (nl) or ``€12,345`` (en)."""
-    if _missing(value):
-        return "–"
-    return _texts.eur(float(value), lang)
+    return fmt.eur(value, lang)
 
 
 def fmt_pct(value: Any, lang: str, decimals: int = 1, sign: bool = False) -> str:
     """A percentage given in percent units (``12.3`` -> ``12,3%`` in nl).
 
-    Rounded like every probability elsewhere (:func:`matching.texts.phrases.percent_units`, half up):
-    a probability of 0.905 shown as ``fmt_pct(100 * 0.905, lang, 0)`` reads 91%, as in the
-    shortlist.
+    Rounded like every probability elsewhere (:func:`matching.texts.format.percent_units`,
+    half up): a probability of 0.905 shown as ``fmt_pct(100 * 0.905, lang, 0)`` reads 91%, as
+    in the shortlist. ``sign`` writes ``+`` before a value that is positive once rounded.
     """
-    if _missing(value):
-        return "–"
-    text = _texts.percent_units(float(value), lang, decimals)
-    if sign and float(value) > 0 and text.rstrip("%").strip("0,.") != "":
-        text = "+" + text
-    return text
-
-
+    return fmt.percent_units(value, lang, decimals, sign=sign)

@@ -10,7 +10,6 @@ fitted on the training split, measured on the test split, in ROC AUC) and ``metr
 from __future__ import annotations
 
 import json
-import math
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from features.spec import FEATURE_NAMES, spec
+from matching.texts import format as fmt
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attribute": "Kenmerk", "group": "Groep", "mean_score": "Gem. score",
         "observed_rate": "Waargenomen duurzaam", "calibration_error": "Kalibratiefout",
         "gap_ci": "Verschil score − waargenomen [95%-interval]",
-        "gap_line": "{attribute} {group} (n = {n}): score {gap:+.1f} procentpunt t.o.v. waargenomen, 95%-interval [{low:+.1f}, {high:+.1f}]; {why}",
+        "gap_line": "{attribute} {group} (n = {n}): score {gap} procentpunt t.o.v. waargenomen, 95%-interval [{low}; {high}]; {why}",
         "gap_noise": "het interval reikt tot binnen 5 punten: verenigbaar met toeval in een groep van deze omvang",
         "gap_real": "het interval ligt geheel buiten 5 punten: een echte afwijking; het model leert geen groepskenmerk, dus de oorzaak ligt in kenmerken die in deze groep anders uitwerken. Controleer de kalibratie van deze groep na de volgende hertraining",
         "mean_predicted": "Gemiddelde voorspelde kans", "observed": "Waargenomen aandeel duurzaam",
@@ -71,7 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "feature": "Kenmerk",
         "sanity_note": "PSI: verschuiving van de verdeling tussen trainingsplaatsingen (binnen bereik, certificaten compleet) en de beste 5 paren per open vacature; een waarschuwing bij PSI > 0,25 én een verschuiving van het gemiddelde van meer dan één standaardafwijking, voor kenmerken waar het model op leunt.",
         "comparison": "Nieuw model tegen het actieve model", "active": "actief", "new": "nieuw",
-        "weak_skills": "In deze plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks (permutatie-belang {value:.3f} tegen {top:.3f} voor {top_name}): een hoge kans met weinig gevraagde vaardigheden is wat de data zegt, geen fout.",
+        "weak_skills": "In deze plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks (permutatie-belang {value} tegen {top} voor {top_name}): een hoge kans met weinig gevraagde vaardigheden is wat de data zegt, geen fout.",
         "metrics_cv": "Kwaliteit over voortschrijdende tijdsvensters",
         "metrics_cv_note": "Gepoolde voorspellingen van modellen die telkens alleen op eerdere "
                            "plaatsingen zijn getraind en op de volgende periode getoetst; een "
@@ -99,7 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attribute": "Attribute", "group": "Group", "mean_score": "Mean score",
         "observed_rate": "Observed durable", "calibration_error": "Calibration error",
         "gap_ci": "Score − observed [95% interval]",
-        "gap_line": "{attribute} {group} (n = {n}): score {gap:+.1f} points against observed, 95% interval [{low:+.1f}, {high:+.1f}]; {why}",
+        "gap_line": "{attribute} {group} (n = {n}): score {gap} points against observed, 95% interval [{low}, {high}]; {why}",
         "gap_noise": "the interval reaches within 5 points: consistent with chance at this group size",
         "gap_real": "the interval lies wholly beyond 5 points: a real deviation; the model learns no group attribute, so the cause lies in features that work out differently in this group. Check this group's calibration after the next retraining",
         "mean_predicted": "Mean predicted probability", "observed": "Observed durable share",
@@ -114,7 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "feature": "Feature",
         "sanity_note": "PSI: distribution shift between training placements (within reach, certificates complete) and the best 5 pairs of each open vacancy; a warning at PSI > 0.25 and a mean shift of more than one standard deviation, for features the model relies on.",
         "comparison": "New model against the active model", "active": "active", "new": "new",
-        "weak_skills": "In this placement history, skills barely predict durability (permutation importance {value:.3f} against {top:.3f} for {top_name}): a high chance with few of the required skills is what the data says, not an error.",
+        "weak_skills": "In this placement history, skills barely predict durability (permutation importance {value} against {top} for {top_name}): a high chance with few of the required skills is what the data says, not an error.",
         "metrics_cv": "Quality over rolling time windows",
         "metrics_cv_note": "Pooled predictions of models each trained only on earlier placements "
                            "and tested on the next period: a larger sample than the single test "
@@ -133,12 +133,19 @@ def _t(lang: str) -> dict[str, str]:
     return LABELS[lang]
 
 
-def _fmt(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() and abs(value) >= 1 else f"{value:.3f}"
-    return str(value)
+def _fmt(value: Any, lang: str = "nl") -> str:
+    """A statistic or count of the report and the card (:func:`matching.texts.format.metric`)."""
+    return fmt.metric(value, lang)
+
+
+def _points(share: float, lang: str) -> str:
+    """A difference of shares (0-1) in signed percentage points with one decimal: ``+6,6``."""
+    return fmt.number(100 * share, lang, 1, sign=True)
+
+
+def _day(value: Any, lang: str, unknown: Any = "") -> Any:
+    """A reference date as the checks line writes it (``2026-11-01``); ``unknown`` if absent."""
+    return fmt.date(value, lang) if value else (unknown if value is None else value)
 
 
 def _figure() -> tuple[Figure, Any]:
@@ -156,7 +163,7 @@ def plot_reliability(result: TrainResult, lang: str = "nl") -> Figure:
     for name, curve in result.reliability.items():
         ece = result.metrics[name]["ece"]
         ax.plot(curve["mean_score"], curve["observed_rate"], marker="o",
-                label=f"{t[name]} (ECE {ece:.3f})")
+                label=f"{t[name]} (ECE {_fmt(ece, lang)})")
     ax.set_xlabel(t["mean_predicted"])
     ax.set_ylabel(t["observed"])
     ax.set_xlim(0, 1)
@@ -246,15 +253,17 @@ def write_report(
     template_text = files("matching.reports").joinpath("templates/model_report.html").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.from_string(template_text).render(
-        t=t, lang=lang, version=version, as_of=result.as_of,
-        horizon=result.params.get("horizon_months"), counts=result.counts,
+        t=t, lang=lang, version=version, as_of=_day(result.as_of, lang),
+        horizon=result.params.get("horizon_months"),
+        counts={k: _fmt(v, lang) for k, v in result.counts.items()},
         scorers=list(result.metrics), metrics=result.metrics,
         metric_names=[m for m in _METRICS if m in result.metrics["model"]],
         cv_metrics=getattr(result, "cv_metrics", None) or {},
         cv_metric_names=[m for m in (*_METRICS, "ece_floor", "ece_floor_q95")
                          if m in (getattr(result, "cv_metrics", None) or {}).get("model", {})],
-        fairness=result.fairness.table.to_dict(orient="records"),
-        warnings=result.fairness.warnings, fmt=_fmt,
+        fairness=[{**row, "n": _fmt(row.get("n"), lang)}
+                  for row in result.fairness.table.to_dict(orient="records")],
+        warnings=result.fairness.warnings, fmt=lambda v: _fmt(v, lang),
         history=getattr(result, "history", None) or {},
         as_of_text=_as_of_text(getattr(result, "history", None) or {}, lang),
         history_text=_history_text(getattr(result, "history", None) or {}, lang),
@@ -283,7 +292,8 @@ def importance_notes(importance: dict[str, float], lang: str = "nl") -> list[str
     if top <= 0 or skills >= WEAK_IMPORTANCE_RATIO * top:
         return []
     label = getattr(spec(top_name), f"label_{lang}" if lang in ("nl", "en") else "label_en")
-    return [_t(lang)["weak_skills"].format(value=skills, top=top, top_name=label)]
+    return [_t(lang)["weak_skills"].format(value=_fmt(skills, lang), top=_fmt(top, lang),
+                                            top_name=label)]
 
 
 def _as_of_text(history: dict[str, Any], lang: str) -> str:
@@ -300,7 +310,7 @@ def _history_text(history: dict[str, Any], lang: str) -> str:
 
     if not history:
         return ""
-    return text("history_line", lang, **{k: history.get(k, 0) for k in (
+    return text("history_line", lang, **{k: _fmt(history.get(k, 0), lang) for k in (
         "labelled", "censored", "future_end_dates", "starts_after_as_of")})
 
 
@@ -400,7 +410,7 @@ def render_model_card(metadata: dict[str, Any], lang: str = "nl") -> str:
     for m in ("roc_auc", "average_precision", "brier", "ece", "precision_at_k", "ndcg_at_k",
               "precision_at_1"):
         if any(m in metrics[s] for s in scorers):
-            lines.append(f"| {m} | " + " | ".join(_fmt(metrics[s].get(m)) for s in scorers) + " |")
+            lines.append(f"| {m} | " + " | ".join(_fmt(metrics[s].get(m), lang) for s in scorers) + " |")
     fairness = metadata.get("fairness", {})
     warnings = fairness.get("warnings", [])
     fair_text = ("\n".join(f"- ⚠ {w}" for w in warnings) if warnings else t["no_warnings"])
@@ -409,8 +419,8 @@ def render_model_card(metadata: dict[str, Any], lang: str = "nl") -> str:
         if not row.get("evaluated") or gap is None or low is None or abs(gap) <= 0.05:
             continue
         fair_text += "\n- " + t["gap_line"].format(
-            attribute=row["attribute"], group=row["group"], n=row["n"], gap=gap * 100,
-            low=low * 100, high=high * 100,
+            attribute=row["attribute"], group=row["group"], n=_fmt(row["n"], lang),
+            gap=_points(gap, lang), low=_points(low, lang), high=_points(high, lang),
             why=t["gap_noise"] if low <= 0.05 and high >= -0.05 else t["gap_real"])
     fair_text += "\n\n" + t["fairness_note"]
     counts = metadata.get("counts", {})
@@ -418,12 +428,12 @@ def render_model_card(metadata: dict[str, Any], lang: str = "nl") -> str:
     return _CARD.get(lang, _CARD["en"]).format(
         version=metadata.get("version", ""),
         horizon=params.get("horizon_months", "?"),
-        as_of=metadata.get("as_of", "?"),
-        total=counts.get("placements_total", "?"),
-        censored=counts.get("censored", "?"),
-        train=counts.get("train", "?"),
-        test=counts.get("test", "?"),
-        final=counts.get("final", "?"),
+        as_of=_day(metadata.get("as_of"), lang, "?"),
+        total=_fmt(counts.get("placements_total", "?"), lang),
+        censored=_fmt(counts.get("censored", "?"), lang),
+        train=_fmt(counts.get("train", "?"), lang),
+        test=_fmt(counts.get("test", "?"), lang),
+        final=_fmt(counts.get("final", "?"), lang),
         fingerprint=str(metadata.get("training_data_fingerprint", ""))[:16],
         metrics="\n".join(lines),
         fairness=fair_text,
@@ -455,8 +465,8 @@ def _card_checks(metadata: dict[str, Any], lang: str) -> str:
         if comparison.get("metrics"):
             auc = comparison["metrics"].get("roc_auc", {})
             lines.append(f"- {t['comparison']} {comparison['active_version']}: ROC AUC "
-                         f"{_fmt(auc.get('active'))} → {_fmt(auc.get('new'))} "
-                         f"(n = {comparison.get('n_compared')}; {comparison.get('note')})")
+                         f"{_fmt(auc.get('active'), lang)} → {_fmt(auc.get('new'), lang)} "
+                         f"(n = {_fmt(comparison.get('n_compared'), lang)}; {comparison.get('note')})")
         else:
             lines.append(f"- {t['comparison']} {comparison.get('active_version')}: "
                          f"{comparison.get('note')}")

@@ -3,7 +3,7 @@
 One catalogue, looked up with :func:`text`; a missing Dutch or English entry is a bug that
 ``tests/test_i18n.py`` catches. Codes people would otherwise read raw (support needs and
 instruments, mobility, target groups) are labelled with :func:`label`. Numbers, percentages and
-units are formatted by :mod:`matching.texts.phrases`.
+units are formatted by :mod:`matching.texts.format`.
 """
 
 from __future__ import annotations

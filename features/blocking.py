@@ -15,7 +15,7 @@ A pair is kept when it passes every hard constraint, in this order (:data:`CONST
     ``travel_km <= max_travel_km`` (distance plus the ferry penalty; see :mod:`features.geo`).
     A pair whose home or work location is unknown is not within reach.
 ``available_in_time``
-    ``available_from <= start_date + Settings.availability_grace_days``; a missing date passes.
+    ``available_from <= start_date + FeatureSettings.availability_grace_days``; a missing date passes.
 ``hours_compatible``
     ``hours_ratio_min <= candidate hours / vacancy hours <= hours_ratio_max``, and a BBL
     apprentice needs a vacancy of at least 16 hours a week.
@@ -41,8 +41,8 @@ import pandas as pd
 from features.geo import EARTH_RADIUS_KM
 from features.pairs import pair_features, pair_travel_km
 from features.profiles import BBL_MIN_HOURS, NO_DATE, Profiles
+from features.settings import FeatureSettings
 from features.spec import PAIR_COLUMNS
-from matching.core.config import Settings
 
 __all__ = [
     "CONSTRAINTS",
@@ -186,7 +186,7 @@ def _bands(km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Candidates:
-    def __init__(self, profiles: Profiles, ci: np.ndarray, settings: Settings) -> None:
+    def __init__(self, profiles: Profiles, ci: np.ndarray, settings: FeatureSettings) -> None:
         c = profiles.candidates
         self.idx = ci
         self.available = c.available[ci]
@@ -259,7 +259,7 @@ class _Tally:
 
 def _block(
     profiles: Profiles,
-    settings: Settings,
+    settings: FeatureSettings,
     cands: _Candidates,
     cs: slice,
     vi: np.ndarray,
@@ -392,7 +392,7 @@ def _frame(profiles: Profiles, ci: np.ndarray, vi: np.ndarray, features: np.ndar
 
 def _walk(
     profiles: Profiles,
-    settings: Settings,
+    settings: FeatureSettings,
     ci: np.ndarray,
     vi: np.ndarray,
     near_misses: bool,
@@ -414,7 +414,7 @@ def _walk(
 
 def iter_candidate_pairs(
     profiles: Profiles,
-    settings: Settings | None = None,
+    settings: FeatureSettings | None = None,
     *,
     candidates: Iterable | None = None,
     vacancies: Iterable | None = None,
@@ -446,7 +446,7 @@ def iter_candidate_pairs(
 
 def candidate_pairs(
     profiles: Profiles,
-    settings: Settings | None = None,
+    settings: FeatureSettings | None = None,
     *,
     candidates: Iterable | None = None,
     vacancies: Iterable | None = None,
@@ -460,7 +460,7 @@ def candidate_pairs(
     ----------
     profiles : Profiles
         From :func:`features.profiles.build_profiles`.
-    settings : Settings, optional
+    settings : FeatureSettings, optional
         Reach, hours ratio and grace days; default ``profiles.settings``.
     candidates, vacancies : iterable, optional
         Subsets as ids, integer rows or a boolean mask; default everyone.

@@ -2,13 +2,13 @@
 
 * :class:`Gazetteer` maps a PC4 postcode to its centroid and municipality, falling back to the
   municipality centroid when the postcode is unknown or missing. It reads
-  :func:`matching.data.reference.postcodes` and :func:`matching.data.reference.municipalities` (whose
+  :func:`features.reference.postcodes` and :func:`features.reference.municipalities` (whose
   ``island`` flag marks the Wadden islands Vlieland GM0096, Terschelling GM0093, Ameland
   GM0060 and Schiermonnikoog GM0088).
 * :func:`haversine_km` is the vectorised great-circle distance. It is computed from unit
   vectors (``chord`` length), which is the haversine formula without ``sin``/``cos`` per pair:
   ``d = 2 R asin(|p1 - p2| / 2)``.
-* :func:`travel_km` adds ``Settings.ferry_penalty_km`` when home and work are in different
+* :func:`travel_km` adds ``FeatureSettings.ferry_penalty_km`` when home and work are in different
   municipalities and one of them is an island; a pair is *within reach* when
   ``travel_km <= max_travel_km``.
 """
@@ -123,10 +123,10 @@ class Gazetteer:
     Parameters
     ----------
     postcodes : DataFrame, optional
-        ``pc4`` (str), ``gm_code``, ``lat``, ``lon``; default :func:`matching.data.reference.postcodes`.
+        ``pc4`` (str), ``gm_code``, ``lat``, ``lon``; default :func:`features.reference.postcodes`.
     municipalities : DataFrame, optional
         ``gm_code``, ``lat``, ``lon``, ``island``; default
-        :func:`matching.data.reference.municipalities`.
+        :func:`features.reference.municipalities`.
 
     Examples
     --------
@@ -142,7 +142,7 @@ class Gazetteer:
         self, postcodes: pd.DataFrame | None = None, municipalities: pd.DataFrame | None = None
     ) -> None:
         if postcodes is None or municipalities is None:
-            from matching.data import reference
+            from features import reference
 
             postcodes = reference.postcodes() if postcodes is None else postcodes
             municipalities = reference.municipalities() if municipalities is None else municipalities

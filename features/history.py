@@ -18,20 +18,19 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from features.inputs import PLACEMENT_COLUMNS, Tables
 from features.pairs import pair_features
 from features.profiles import NO_DATE, Profiles, build_profiles
+from features.settings import FeatureSettings
 from features.spec import PAIR_COLUMNS, PAIR_INDEX
-from matching.core.config import Settings
-from matching.data.dataset import Dataset
 
 __all__ = ["AUDIT_PREFIX", "placement_features"]
 
 AUDIT_PREFIX = "audit_"
-_PLACEMENT_COLUMNS = ("placement_id", "candidate_id", "vacancy_id", "start_date", "end_date",
-                      "hours_per_week")
+_PLACEMENT_COLUMNS = PLACEMENT_COLUMNS
 
 
-def _home_municipality(dataset: Dataset, profiles: Profiles, ci: np.ndarray) -> list[object]:
+def _home_municipality(dataset: Tables, profiles: Profiles, ci: np.ndarray) -> list[object]:
     """The candidate's municipality as given, else the one of the postcode."""
     given = (dataset.candidates["municipality_code"].reset_index(drop=True)
              if "municipality_code" in dataset.candidates else None)
@@ -69,17 +68,17 @@ def historic_start_delay(placement_start: pd.Series, vacancy_start: np.ndarray) 
 
 
 def placement_features(
-    dataset: Dataset, profiles: Profiles | None = None, settings: Settings | None = None
+    dataset: Tables, profiles: Profiles | None = None, settings: FeatureSettings | None = None
 ) -> pd.DataFrame:
     """One row per placement: ids, dates, hours, the pair features and ``audit_`` columns.
 
     Parameters
     ----------
-    dataset : Dataset
-        Must hold the placed candidates and vacancies (closed vacancies stay in the table).
+    dataset : Tables
+        Any :class:`features.inputs.Tables` (e.g. sroi-match's ``Dataset``); must hold the placed candidates and vacancies (closed vacancies stay in the table).
     profiles : Profiles, optional
         ``build_profiles(dataset, settings)`` when omitted.
-    settings : Settings, optional
+    settings : FeatureSettings, optional
         Used only to build the profiles when ``profiles`` is omitted.
 
     Returns
@@ -133,7 +132,7 @@ def placement_features(
                            if "birth_year" in cands else np.full(len(ci), np.nan))
     municipality = _home_municipality(dataset, profiles, ci)
     audit["municipality_code"] = municipality
-    from matching.data import reference
+    from features import reference
 
     province = dict(zip(reference.municipalities()["gm_code"],
                         reference.municipalities()["province"], strict=True))

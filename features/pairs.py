@@ -4,7 +4,7 @@
 no per-pair Python: term overlaps are popcounts of packed ``uint64`` bitsets
 (:func:`numpy.bitwise_count`), occupations compare integer ISCO prefixes, distances use unit
 vectors, and the SROI value is the product of per-candidate block values and per-vacancy
-hours and months (the formula of :func:`matching.data.valuation.placement_value`, without the age
+hours and months (the formula of :func:`features.valuation.placement_value`, without the age
 bonus: age must not leak into features).
 
 :func:`pair_details` renders a few hundred pairs for people (labels, not bits).
@@ -20,7 +20,7 @@ import pandas as pd
 from features.geo import EARTH_RADIUS_KM
 from features.profiles import NO_DATE, Profiles, TermSpace
 from features.spec import PAIR_COLUMNS, PAIR_INDEX
-from matching.data.valuation import placement_value
+from features.valuation import placement_value
 
 __all__ = ["REACH_FLOOR_KM", "pair_details", "pair_features", "pair_travel_km"]
 
@@ -54,7 +54,7 @@ def pair_travel_km(
     """``(distance_km, travel_km, ferry)`` of each pair.
 
     The distance is the great-circle distance between the home and work locations; travel adds
-    ``Settings.ferry_penalty_km`` when a ferry is needed (see :mod:`features.geo`).
+    ``FeatureSettings.ferry_penalty_km`` when a ferry is needed (see :mod:`features.geo`).
 
     Examples
     --------
@@ -136,7 +136,7 @@ def _eligible(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
 
 
 def _sroi_value(profiles: Profiles, ci: np.ndarray, vi: np.ndarray) -> np.ndarray:
-    """The arithmetic of :func:`matching.data.valuation.placement_value` without birth year."""
+    """The arithmetic of :func:`features.valuation.placement_value` without birth year."""
     settings = profiles.settings
     c, v = profiles.candidates, profiles.vacancies
     per_year = c.block_value_per_year[ci]
@@ -247,7 +247,7 @@ def pair_details(profiles: Profiles, cand_idx: np.ndarray, vac_idx: np.ndarray) 
     Columns: ``candidate_id``, ``vacancy_id``, ``distance_km``, ``travel_km``, ``ferry``,
     ``max_travel_km``, ``required_skills_covered`` / ``required_skills_missing`` /
     ``preferred_skills_covered`` / ``certificates_missing`` / ``support_needs`` /
-    ``support_offered`` / ``support_missing`` (tuples of labels in ``Settings.lang``),
+    ``support_offered`` / ``support_missing`` (tuples of labels in ``FeatureSettings.lang``),
     ``hours_candidate``, ``hours_vacancy``, ``target_group``, ``target_group_eligible``,
     ``home_municipality_code``, ``work_municipality_code`` and ``sroi_value_eur`` — the value
     for reports, *with* the age bonus (reference year: the vacancy's start year, else the

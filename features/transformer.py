@@ -8,7 +8,7 @@ The transformer's input ``X`` is a DataFrame of pairs in *wide* form, one row pe
 * every vacancy column, prefixed ``vacancy__`` (``vacancy__vacancy_id``,
   ``vacancy__required_skills`` …).
 
-Cells are in the canonical in-memory form of :mod:`matching.data.schema` (lists as tuples of str,
+Cells are in the canonical form of :mod:`features.inputs` (lists as tuples of str,
 numbers float64, dates datetime64). ``candidate__candidate_id`` and ``vacancy__vacancy_id`` are
 required; other missing columns count as empty. No ``project__`` columns are needed: the SROI
 value depends on the candidate's target group and benefit months and the vacancy's hours,
@@ -28,20 +28,24 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from features.errors import UnknownIdError
+from features.inputs import Tables
 from features.pairs import pair_features
 from features.profiles import Profiles, Vocabularies, encode_profiles
+from features.settings import FeatureSettings
 from features.spec import FEATURE_NAMES
-from matching.core.config import Settings
-from matching.data.dataset import Dataset
 
 __all__ = ["CANDIDATE_PREFIX", "VACANCY_PREFIX", "PairFeatureTransformer", "wide_pairs"]
 
 CANDIDATE_PREFIX = "candidate__"
 VACANCY_PREFIX = "vacancy__"
 
+_DEFAULTS = FeatureSettings()
+"""The defaults of the transformer's parameters: those of :class:`FeatureSettings`."""
+
 
 def wide_pairs(
-    dataset: Dataset, candidate_ids: Sequence[str], vacancy_ids: Sequence[str]
+    dataset: Tables, candidate_ids: Sequence[str], vacancy_ids: Sequence[str]
 ) -> pd.DataFrame:
     """The wide-form ``X`` of :class:`PairFeatureTransformer` for pairs ``zip(candidate_ids,
     vacancy_ids)``.
@@ -67,8 +71,6 @@ def wide_pairs(
 
 
 def _rows(frame: pd.DataFrame, key: str, ids: list[str], kind: str) -> pd.DataFrame:
-    from matching.core.errors import UnknownIdError
-
     index = pd.Index(frame[key].astype(str))
     found = index.get_indexer(ids)
     if (found < 0).any():
@@ -95,11 +97,12 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     fuzzy_cutoff : float
-        rapidfuzz score (0-100) a free-text term needs to resolve (``Settings.fuzzy_cutoff``).
+        rapidfuzz score (0-100) a free-text term needs to resolve (``FeatureSettings.fuzzy_cutoff``).
     ferry_penalty_km : float
         Added to the distance when an island crossing is needed.
     default_travel_km : mapping, optional
-        Reach by mobility when ``max_travel_km`` is empty; merged over the Settings default.
+        Reach by mobility when ``max_travel_km`` is empty; merged over the
+        :class:`~features.settings.FeatureSettings` default.
     default_contract_months : int
         Contract length assumed when a vacancy has none.
     fulltime_hours : float
@@ -107,7 +110,7 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
     bonus_permanent_eur : float
         SROI bonus for a permanent contract.
     valuation : DataFrame, optional
-        SROI building blocks; default :func:`matching.data.reference.default_valuation`.
+        SROI building blocks; default :func:`features.reference.default_valuation`.
 
     Attributes
     ----------
@@ -133,12 +136,12 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        fuzzy_cutoff: float = 88.0,
-        ferry_penalty_km: float = 60.0,
+        fuzzy_cutoff: float = _DEFAULTS.fuzzy_cutoff,
+        ferry_penalty_km: float = _DEFAULTS.ferry_penalty_km,
         default_travel_km: Mapping[str, float] | None = None,
-        default_contract_months: int = 12,
-        fulltime_hours: float = 36.0,
-        bonus_permanent_eur: float = 10_000.0,
+        default_contract_months: int = _DEFAULTS.default_contract_months,
+        fulltime_hours: float = _DEFAULTS.fulltime_hours,
+        bonus_permanent_eur: float = _DEFAULTS.bonus_permanent_eur,
         valuation: pd.DataFrame | None = None,
     ) -> None:
         self.fuzzy_cutoff = fuzzy_cutoff
@@ -149,8 +152,8 @@ class PairFeatureTransformer(TransformerMixin, BaseEstimator):
         self.bonus_permanent_eur = bonus_permanent_eur
         self.valuation = valuation
 
-    def _settings(self) -> Settings:
-        base = Settings()
+    def _settings(self) -> FeatureSettings:
+        base = _DEFAULTS
         travel = dict(base.default_travel_km)
         travel.update(dict(self.default_travel_km or {}))
         return base.replace(

@@ -203,10 +203,11 @@ def test_subsets_by_id_and_order(sample_profiles):
     order = [(vac.index(v), ids.index(c)) for c, v in
              zip(result.pairs["candidate_id"], result.pairs["vacancy_id"], strict=True)]
     assert order == sorted(order)
-    from matching.core.errors import UnknownIdError
+    from features.errors import UnknownIdError
 
-    with pytest.raises(UnknownIdError):
+    with pytest.raises(UnknownIdError) as info:
         candidate_pairs(sample_profiles, candidates=["nobody"])
+    assert (info.value.kind, info.value.value) == ("candidate", "nobody")
 
 
 def test_empty_selection(sample_profiles):

@@ -16,7 +16,7 @@ from features.vocabulary import Vocabulary, normalise_term
 from matching.data import reference
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "matching" / "data" / "reference" / "data"
+DATA = REPO / "features" / "reference" / "data"
 SOURCES = REPO / "tests" / "data" / "reference_sources"
 """Extracts of the public source files (``tests/data/README.md``): the build's inputs."""
 WHOLE = {"municipalities.csv", "isco_groups.csv", "regions_noord.json", "certificates.csv",
@@ -228,6 +228,24 @@ def test_default_valuation_values() -> None:
 
 
 # ------------------------------------------------------------------ build
+
+
+def test_matching_re_exports_the_features_tables() -> None:
+    """``matching.data.reference`` is a re-export: the same functions, the same cached frames."""
+    import features.reference
+
+    assert reference.__all__ == features.reference.__all__
+    for name in features.reference.__all__:
+        assert getattr(reference, name) is getattr(features.reference, name), name
+    assert reference.municipalities() is features.reference.municipalities()
+    assert not (REPO / "matching" / "data" / "reference" / "data").exists()
+
+
+def test_default_out_of_the_build_is_the_shipped_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "scripts"))
+    import build_reference
+
+    assert build_reference.DEFAULT_OUT == DATA
 
 
 def test_reference_data_small() -> None:

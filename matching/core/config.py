@@ -2,7 +2,9 @@
 
 Defaults are documented here and in ``docs/configuration.md``. The CLI loads them from an
 optional TOML file (``--config FILE``) and from environment variables ``SROI_MATCH_<FIELD>``
-(upper case); library code never reads the environment itself.
+(upper case); library code never reads the environment itself. The settings of the feature
+pipeline and their defaults are defined once, in :class:`features.settings.FeatureSettings`,
+which :class:`Settings` extends; the CLI sets ``term_cache`` to ``<models>/.cache/terms.json``.
 """
 
 from __future__ import annotations
@@ -10,57 +12,39 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from features.settings import DEFAULT_TRAVEL_KM, FeatureSettings
 from matching.core.errors import DataError
 
-DEFAULT_TRAVEL_KM: Mapping[str, float] = MappingProxyType(
-    {"car": 45.0, "public_transport": 30.0, "bike": 12.0, "none": 4.0, "unknown": 25.0}
-)
-"""Default one-way reach by mobility when ``max_travel_km`` is empty. UWV deems up to 2 h/day
-travel reasonable; these are the distances roughly covered in one hour each way, straight line."""
+__all__ = ["DEFAULT_TRAVEL_KM", "FeatureSettings", "Settings", "load_settings"]
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Every tunable default of sroi-match."""
+class Settings(FeatureSettings):
+    """Every tunable default of sroi-match.
+
+    The settings the feature pipeline reads (travel reach, ferry penalty, blocking bounds,
+    fuzzy cut-off, valuation basis, language, chunk size, term cache) are inherited from
+    :class:`features.settings.FeatureSettings`, which holds their one set of defaults; a
+    ``Settings`` object is therefore accepted wherever features expects one, and
+    :attr:`features` gives the bare feature part. The fields below are sroi-match's own.
+    """
 
     # Outcome definition
     horizon_months: int = 6
     """A placement is durable when the person is still employed this many months after start."""
 
-    # Geography
-    default_travel_km: Mapping[str, float] = field(default_factory=lambda: DEFAULT_TRAVEL_KM)
-    ferry_penalty_km: float = 60.0
-    """Added to the straight-line distance when home and work are not on the same Wadden island
-    and one of them is on an island: a ferry crossing costs about an hour each way."""
-
-    # Blocking (hard constraints)
-    hours_ratio_min: float = 0.5
-    """Candidate hours / vacancy hours must be at least this …"""
-    hours_ratio_max: float = 1.6
-    """… and at most this."""
-    availability_grace_days: int = 31
-    """A candidate available up to this many days after the vacancy's start still fits."""
-
+    # Shortlists
     near_miss_reach_ratio: float = 1.5
     """A pair beyond reach counts as a near miss only up to this multiple of the reach (5 km
     too far is worth arranging transport for; 80 km is not)."""
 
-    # Vocabulary resolution
-    fuzzy_cutoff: float = 88.0
-    """rapidfuzz score (0-100) a free-text term needs to resolve to a vocabulary entry."""
-
-    # SROI valuation
-    fulltime_hours: float = 36.0
+    # SROI obligations
     obligation_cap_eur: float = 300_000.0
-    bonus_age50_per_year_eur: float = 5_000.0
-    bonus_permanent_eur: float = 10_000.0
-    default_contract_months: int = 12
-    """Contract length assumed for valuation when a vacancy has none."""
 
     # Optimiser
     min_score: float = 0.25
@@ -73,17 +57,8 @@ class Settings:
 
     # Runtime
     seed: int = 42
-    lang: str = "nl"
-    chunk_pairs: int = 4_000_000
-    """Raw pairs processed at once in blocking and feature computation (bounds memory)."""
     n_jobs: int = -1
     """Workers for batch scoring (joblib threads; -1 = all cores). Training is single-threaded."""
-    term_cache: str = ""
-    """JSON file caching free-text term resolutions between runs (empty: no cache). The CLI
-    sets it to ``<models>/.cache/terms.json``."""
-
-    def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
 
 
 def _coerce(name: str, value: Any, current: Any) -> Any:

@@ -13,13 +13,17 @@
     └── SolverError                the optimiser did not reach a usable solution (exit code 1)
 
 Third-party failures (parser errors, OR-Tools statuses, skops trust errors, missing files)
-are translated into this hierarchy at the module edge that calls the library.
+are translated into this hierarchy at the module edge that calls the library. The errors of
+the ``features`` library (:mod:`features.errors`) are its own; :class:`UnknownIdError` derives
+from ``features.errors.UnknownIdError``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+import features.errors
 
 if TYPE_CHECKING:
     from matching.data.schema import Problem
@@ -57,15 +61,12 @@ class ValidationError(DataError):
         super().__init__(message or f"{len(self.problems)} problem(s) in the input data")
 
 
-class UnknownIdError(DataError):
-    """An id that does not exist; ``suggestions`` lists close existing ids."""
+class UnknownIdError(DataError, features.errors.UnknownIdError):
+    """An id that does not exist; ``suggestions`` lists close existing ids.
 
-    def __init__(self, kind: str, value: str, suggestions: Sequence[str] = ()) -> None:
-        self.kind = kind
-        self.value = value
-        self.suggestions = list(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown {kind} {value!r}{hint}")
+    Also a :class:`features.errors.UnknownIdError` (same constructor and attributes ``kind``,
+    ``value``, ``suggestions``), so ``except features.errors.UnknownIdError`` catches both.
+    """
 
 
 class InputFileError(DataError):

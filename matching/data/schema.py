@@ -26,6 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The code lists the feature pipeline encodes are defined once, by the features library
+# (features.inputs); they are part of this contract and re-exported from here.
+from features.inputs import (  # noqa: F401
+    CEFR_LEVELS,
+    EDUCATION_RANK,
+    STARTKWALIFICATIE,
+    SUPPORT_NEEDS,
+)
+
 Kind = Literal["id", "str", "code", "list", "int", "float", "bool", "date", "postcode", "municipality"]
 
 EDUCATION_LEVELS: tuple[str, ...] = (
@@ -33,24 +42,10 @@ EDUCATION_LEVELS: tuple[str, ...] = (
 )
 """Education levels in ascending order (the ordinal used by features)."""
 
-EDUCATION_RANK: dict[str, int] = {
-    "none": 0, "vmbo": 1, "mbo1": 1, "mbo2": 2, "havo": 3, "mbo3": 3, "mbo4": 4, "vwo": 4,
-    "hbo": 5, "wo": 6,
-}
-"""Ordinal rank of each education level (mbo2 and havo/vwo give a startkwalificatie)."""
-
-STARTKWALIFICATIE: frozenset[str] = frozenset({"mbo2", "mbo3", "mbo4", "havo", "vwo", "hbo", "wo"})
-
-CEFR_LEVELS: tuple[str, ...] = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
 MOBILITY: tuple[str, ...] = ("car", "public_transport", "bike", "none")
 CANDIDATE_STATUS: tuple[str, ...] = ("available", "placed", "inactive")
 VACANCY_STATUS: tuple[str, ...] = ("open", "filled", "closed")
 CONTRACT_TYPES: tuple[str, ...] = ("works", "services")
-SUPPORT_NEEDS: tuple[str, ...] = (
-    "jobcoach", "workplace_adaptation", "wage_subsidy", "structured_work", "part_time",
-    "no_risk_policy", "trial_placement", "language_support", "transport",
-)
-"""Support needs / employer instruments (same vocabulary for candidates and vacancies)."""
 
 # Value aliases accepted on input (lower-cased before lookup) -> canonical code.
 VALUE_ALIASES: dict[str, dict[str, str]] = {

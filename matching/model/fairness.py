@@ -30,6 +30,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from matching.texts import format as fmt
+
 __all__ = ["AUDIT_ATTRIBUTES", "FairnessAudit", "age_band", "audit_fairness"]
 
 AUDIT_ATTRIBUTES: dict[str, str] = {
@@ -41,12 +43,12 @@ AUDIT_ATTRIBUTES: dict[str, str] = {
 """Audited attribute -> the column of the placement-feature frame it comes from."""
 
 _WARNING = {
-    "nl": "{attribute} '{group}': gemiddelde score {mean:.0%} tegenover waargenomen {rate:.0%} "
-          "duurzaam (n={n}); kalibratiefout {err:.1%} boven de drempel {thr:.0%} "
-          "en {z:.1f} standaardfouten",
-    "en": "{attribute} '{group}': mean score {mean:.0%} against an observed durable rate of "
-          "{rate:.0%} (n={n}); calibration error {err:.1%} above the threshold {thr:.0%} "
-          "and {z:.1f} standard errors",
+    "nl": "{attribute} '{group}': gemiddelde score {mean} tegenover waargenomen {rate} "
+          "duurzaam (n={n}); kalibratiefout {err} boven de drempel {thr} "
+          "en {z} standaardfouten",
+    "en": "{attribute} '{group}': mean score {mean} against an observed durable rate of "
+          "{rate} (n={n}); calibration error {err} above the threshold {thr} "
+          "and {z} standard errors",
 }
 
 
@@ -152,9 +154,12 @@ def audit_fairness(
                 "warning": warn,
             })
             if warn:
-                messages.append(_WARNING.get(lang, _WARNING["en"]).format(
-                    attribute=attribute, group=group, mean=mean, rate=rate, n=n, err=err,
-                    thr=threshold, z=z))
+                shown = lang if lang in _WARNING else "en"
+                messages.append(_WARNING[shown].format(
+                    attribute=attribute, group=group, mean=fmt.percent(mean, shown),
+                    rate=fmt.percent(rate, shown), n=fmt.number(n, shown),
+                    err=fmt.percent(err, shown, 1), thr=fmt.percent(threshold, shown),
+                    z=fmt.number(z, shown, 1)))
     columns = ["attribute", "group", "n", "mean_score", "observed_rate", "calibration_error",
                "gap", "gap_low", "gap_high", "z", "evaluated", "warning"]
     return FairnessAudit(pd.DataFrame(rows, columns=columns), messages)

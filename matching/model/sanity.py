@@ -42,6 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matching.texts import format as fmt
+
 __all__ = [
     "PSI_MAJOR",
     "SanityReport",
@@ -68,24 +70,49 @@ N_BINS = 10
 
 _MESSAGES = {
     "saturated": {
-        "nl": "{share:.0%} van de paren krijgt een kans boven {level:.0%}: het model verzadigt "
+        "nl": "{share} van de paren krijgt een kans boven {level}: het model verzadigt "
               "(vrijwel alles lijkt zeker)",
-        "en": "{share:.0%} of the pairs score above {level:.0%}: the model saturates "
+        "en": "{share} of the pairs score above {level}: the model saturates "
               "(nearly everything looks certain)",
     },
     "rate_excess": {
-        "nl": "voorspelde duurzaamheid in de pool {pool:.0%} ligt ver boven het historische "
-              "aandeel duurzame plaatsingen {base:.0%}",
-        "en": "the pool's predicted durable rate {pool:.0%} lies far above the historic "
-              "durable rate {base:.0%}",
+        "nl": "voorspelde duurzaamheid in de pool {pool} ligt ver boven het historische "
+              "aandeel duurzame plaatsingen {base}",
+        "en": "the pool's predicted durable rate {pool} lies far above the historic "
+              "durable rate {base}",
     },
     "drift": {
         "nl": "kenmerk {feature}: verdeling bij gebruik wijkt sterk af van de training "
-              "(PSI {psi:.2f} > {limit:.2f}; training gemiddeld {train_mean:.3g}, nu {serve_mean:.3g})",
+              "(PSI {psi} > {limit}; training gemiddeld {train_mean}, nu {serve_mean})",
         "en": "feature {feature}: its serving distribution differs strongly from training "
-              "(PSI {psi:.2f} > {limit:.2f}; training mean {train_mean:.3g}, now {serve_mean:.3g})",
+              "(PSI {psi} > {limit}; training mean {train_mean}, now {serve_mean})",
     },
 }
+
+
+_SHARES = frozenset({"share", "level", "pool", "base"})
+_FIXED2 = frozenset({"psi", "limit"})
+
+
+def _shown(figures: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The figures of a warning as people read them in ``lang`` (one formatter)."""
+    out = dict(figures)
+    for key, value in figures.items():
+        if key in _SHARES:
+            out[key] = fmt.percent(value, lang)
+        elif key in _FIXED2:
+            out[key] = fmt.number(value, lang, 2)
+        elif key in ("train_mean", "serve_mean"):
+            out[key] = _three_digits(value, lang)
+    return out
+
+
+def _three_digits(x: float, lang: str) -> str:
+    """About three significant digits (764, 12.5, 0.012) in ``lang``."""
+    if not np.isfinite(x) or x == 0:
+        return fmt.number(x, lang)
+    decimals = max(0, min(3, 2 - int(np.floor(np.log10(abs(x))))))
+    return fmt.number(x, lang, decimals)
 
 
 @dataclass(frozen=True)
@@ -226,8 +253,8 @@ def check_pool(
     def warn(rule: str, **figures: Any) -> None:
         texts = _MESSAGES[rule]
         warnings.append({"rule": rule, **figures,
-                         "message_nl": texts["nl"].format(**figures),
-                         "message_en": texts["en"].format(**figures)})
+                         "message_nl": texts["nl"].format(**_shown(figures, "nl")),
+                         "message_en": texts["en"].format(**_shown(figures, "en"))})
 
     if n and saturated > MAX_SATURATED_SHARE:
         warn("saturated", share=saturated, level=SATURATION_LEVEL)

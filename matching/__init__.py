@@ -42,11 +42,13 @@ _EXPORTS: dict[str, str] = {
     "Explanation": "matching.model.explain",
     # shortlists
     "Matcher": "matching.workflows.shortlist",
-    "ShortlistResult": "matching.workflows.shortlist",
+    "ShortlistResult": "matching.workflows.shortlist_result",
+    "ShortlistRow": "matching.workflows.shortlist_result",
     # assignment
     "run_assignment": "matching.workflows.assign",
     "AssignOptions": "matching.workflows.assign",
     "AssignmentRun": "matching.workflows.assign",
+    "AssignSummary": "matching.workflows.assign_summary",
     "write_outputs": "matching.reports.assign_outputs",
     "solve_assignment": "matching.optimize",
     "solve_sroi_assignment": "matching.optimize",

@@ -7,6 +7,7 @@ threshold, availability) and the optimum against an independent solver: SciPy's
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -24,6 +25,7 @@ from matching.model.scoring import score_features
 from matching.reports.assign_outputs import OUTPUT_FILES, write_outputs
 from matching.texts.i18n import text
 from matching.workflows.assign import AssignOptions, check_locks, read_pair_file, run_assignment
+from matching.workflows.assign_summary import AssignSummary
 
 COMPARED_FILES = ("assignments.csv", "summary.json", "unfilled_vacancies.csv",
                   "unassigned_candidates.csv", "project_coverage.csv", "municipality_flows.csv")
@@ -151,8 +153,8 @@ def test_plain_run_respects_every_rule(plain_run, capacity, assign_data, setting
     _check_rules(a, capacity, assign_data)
     weights = plain_run.pairs.set_index(KEYS)["weight"]
     assert (weights.reindex(pd.MultiIndex.from_frame(a[KEYS])) >= settings.min_score).all()
-    assert plain_run.summary["n_assigned"] == len(a)
-    assert plain_run.summary["n_positions"] == int(capacity.sum())
+    assert plain_run.summary.n_assigned == len(a)
+    assert plain_run.summary.n_positions == int(capacity.sum())
 
 
 def test_solver_pairs_are_exactly_the_eligible_pairs(plain_run, scored, settings) -> None:
@@ -183,9 +185,9 @@ def test_locked_and_forbidden_pairs_are_honoured(locked_run, locks, capacity, as
     below, _, blocked = (tuple(x) for x in locked.to_numpy())
     assert score[below] < LOCKED_MIN_SCORE
     assert blocked not in _keys(scored)
-    assert locked_run.summary["n_locked"] == 3
-    assert locked_run.summary["n_forbidden"] == 2
-    assert locked_run.summary["min_score"] == LOCKED_MIN_SCORE
+    assert locked_run.summary.n_locked == 3
+    assert locked_run.summary.n_forbidden == 2
+    assert locked_run.summary.min_score == LOCKED_MIN_SCORE
     eligible = scored[scored["score"] >= LOCKED_MIN_SCORE]
     assert _keys(locked_run.pairs) == (_keys(eligible) - _keys(forbidden)) | _keys(locked)
 
@@ -194,7 +196,7 @@ def test_locked_and_forbidden_pairs_are_honoured(locked_run, locks, capacity, as
 def test_optimum_equals_scipy_linear_sum_assignment(plain_run, capacity) -> None:
     pairs = plain_run.pairs
     optimum = _lsa_optimum(pairs, capacity)
-    assert plain_run.summary["expected_durable"] == pytest.approx(optimum, abs=1e-6)
+    assert plain_run.summary.expected_durable == pytest.approx(optimum, abs=1e-6)
     assert _expected(plain_run.assignments, pairs) == pytest.approx(optimum, abs=1e-6)
 
 
@@ -207,7 +209,7 @@ def test_optimum_with_locks_equals_scipy_on_the_rest(locked_run, locks, capacity
     rest = pairs[~pairs["candidate_id"].isin(locked["candidate_id"])]
     rest = rest[rest["vacancy_id"].map(rest_capacity) > 0]
     optimum = locked_weight + _lsa_optimum(rest, rest_capacity)
-    assert locked_run.summary["expected_durable"] == pytest.approx(optimum, abs=1e-6)
+    assert locked_run.summary.expected_durable == pytest.approx(optimum, abs=1e-6)
 
 
 @pytest.mark.parametrize("run_name", ["plain_run", "locked_run"])
@@ -221,7 +223,7 @@ def test_baselines_never_beat_the_optimum(request, run_name, capacity, assign_da
         assert _keys(result.assignments) <= _keys(run.pairs)
         value = _expected(result.assignments, run.pairs)
         assert value <= optimal + 1e-9, name
-        assert run.summary["baselines"][name]["expected_durable"] == pytest.approx(value, abs=1e-4)
+        assert run.summary.baselines[name].expected_durable == pytest.approx(value, abs=1e-4)
     # regional cooperation must pay off on this sample: local only is strictly worse
     assert _expected(run.baselines["local_only"].assignments, run.pairs) < optimal
 
@@ -268,6 +270,26 @@ def test_written_files_hold_the_run(outputs, plain_run) -> None:
     assert _keys(parquet) == _keys(plain_run.pairs)
 
 
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_summary_json_is_the_typed_summary(tmp_path, plain_run, deterministic) -> None:
+    """summary.json is AssignSummary.to_json: its fields in order, read back exactly."""
+    write_outputs(plain_run, tmp_path, report=False, deterministic=deterministic)
+    written = (tmp_path / "summary.json").read_text(encoding="utf-8")
+    data = json.loads(written)
+    names = [f.name for f in dataclasses.fields(AssignSummary) if f.name != "timings_s"]
+    varying = [] if deterministic else ["timings_s", "solver_wall_time_s"]
+    assert list(data) == [*names, *varying, "files"]
+    assert list(data["solver"]) == ["name", "status", "gap"]
+    assert list(data["baselines"]) == ["optimal", "greedy", "local_only", "sequential"]
+    again = AssignSummary.from_dict(data)
+    assert again.to_json(files=data["files"], deterministic=deterministic) == written
+    timings = json.loads((tmp_path / "timings.json").read_text(encoding="utf-8"))
+    assert timings == plain_run.summary.timings_dict()
+    assert AssignSummary.from_dict({**data, **timings}) == plain_run.summary
+    if deterministic:
+        assert again == plain_run.summary.without_timings()
+
+
 def test_unfilled_reasons_are_true(plain_run, scored, capacity, impossible_vacancy, settings) -> None:
     unfilled = plain_run.unfilled.set_index("vacancy_id")
     filled = plain_run.assignments.groupby("vacancy_id").size()
@@ -307,7 +329,7 @@ def test_coverage_grows_and_flows_add_up(plain_run) -> None:
     assert cov["assigned_value_eur"].sum() > 0
     assert (cov["assigned_value_eur"] > 0).sum() == plain_run.assignments["project_id"].nunique()
     flows = plain_run.flows
-    assert flows["n"].sum() == len(plain_run.assignments) == plain_run.summary["n_assigned"]
+    assert flows["n"].sum() == len(plain_run.assignments) == plain_run.summary.n_assigned
     expected = plain_run.assignments.groupby(["home_gm", "work_gm"]).size()
     assert flows.set_index(["home_gm", "work_gm"])["n"].sort_index().equals(
         expected.sort_index().rename("n"))
@@ -381,14 +403,14 @@ def test_sroi_mode_respects_employer_cap_and_minimum_share(sroi_case, capacity, 
 @pytest.mark.slow
 def test_sroi_summary_states_solver_status_and_gap(sroi_case) -> None:
     summary = sroi_case[0].summary
-    solver = summary["solver"]
-    assert solver["status"] in {"OPTIMAL", "FEASIBLE"}
-    assert isinstance(solver["gap"], float) and solver["gap"] >= 0
-    if solver["status"] == "OPTIMAL":
-        assert solver["gap"] == pytest.approx(0.0, abs=1e-9)
-    assert summary["objective"] == "durable+sroi"
-    assert summary["settings"]["max_per_employer"] == sroi_case[1]
-    assert summary["settings"]["min_share"] == {sroi_case[2]: sroi_case[3]}
+    solver = summary.solver
+    assert solver.status in {"OPTIMAL", "FEASIBLE"}
+    assert isinstance(solver.gap, float) and solver.gap >= 0
+    if solver.status == "OPTIMAL":
+        assert solver.gap == pytest.approx(0.0, abs=1e-9)
+    assert summary.objective == "durable+sroi"
+    assert summary.settings.max_per_employer == sroi_case[1]
+    assert summary.settings.min_share == {sroi_case[2]: sroi_case[3]}
 
 
 # --------------------------------------------------------------------------- report
@@ -399,10 +421,10 @@ def test_report_mentions_the_key_figures_and_its_charts_exist(tmp_path, plain_ru
     html = paths["report.html"].read_text(encoding="utf-8")
     summary = plain_run.summary
     values = re.findall(r'<div class="value">([^<]*)</div>', html)
-    assert f"{summary['expected_durable']:,.1f}" in values
-    assert f"{summary['n_assigned']:,}" in values
-    assert f"{summary['n_positions']:,}" in values
-    assert summary["model_version"] in html
+    assert f"{summary.expected_durable:,.1f}" in values
+    assert f"{summary.n_assigned:,}" in values
+    assert f"{summary.n_positions:,}" in values
+    assert summary.model_version in html
     images = re.findall(r'<img src="([^"]+)"', html)
     assert len(images) >= 4
     for src in images:
@@ -461,14 +483,14 @@ def test_binding_obligations_change_the_sroi_assignment_at_a_stated_price(
     """On the sample the obligations bind, so the SROI reward moves people and says the cost."""
     run = run_assignment(assign_data, model, settings,
                          options=AssignOptions(objective="durable+sroi", time_limit_s=20))
-    price = run.summary["sroi_price"]
-    assert price["pairs_changed"] > 0
-    assert price["durable_only_expected"] == pytest.approx(plain_run.summary["expected_durable"],
-                                                           abs=1e-3)
-    assert 0 <= price["expected_durable_cost"] < 0.05 * price["durable_only_expected"]
-    assert run.summary["expected_durable"] == pytest.approx(
-        price["durable_only_expected"] - price["expected_durable_cost"], abs=1e-3)
-    assert plain_run.summary["sroi_price"] is None
+    price = run.summary.sroi_price
+    assert price is not None and price.pairs_changed > 0
+    assert price.durable_only_expected == pytest.approx(plain_run.summary.expected_durable,
+                                                        abs=1e-3)
+    assert 0 <= price.expected_durable_cost < 0.05 * price.durable_only_expected
+    assert run.summary.expected_durable == pytest.approx(
+        price.durable_only_expected - price.expected_durable_cost, abs=1e-3)
+    assert plain_run.summary.sroi_price is None
     # the reward moved placements towards projects short of their obligation
     outstanding = run.coverage.set_index("project_id")["coverage_after"]
     plain = plain_run.coverage.set_index("project_id")["coverage_after"]

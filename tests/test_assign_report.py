@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ from matching.reports.assign_report import (
     fmt_number,
     fmt_pct,
     render_assignment_report,
+)
+from matching.workflows.assign_summary import (
+    AssignSummary,
+    BaselineSummary,
+    RunSettings,
+    SanitySummary,
+    SolverSummary,
 )
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -104,29 +112,38 @@ def _frames() -> dict[str, Any]:
             "reason_text": ["Beste kans onder drempel", "Geen passende vacature"],
         }
     )
-    summary = {
-        "objective": "durable+sroi",
-        "expected_durable": 1234.56,
-        "n_assigned": 6,
-        "n_candidates_available": 8,
-        "n_vacancies_open": 9,
-        "n_positions": 12,
-        "n_pairs": 60,
-        "model_version": "test-model-7",
-        "solver": {"name": "cp_sat", "status": "FEASIBLE", "gap": 0.0123, "wall_time_s": 1.5},
-        "baselines": {
-            "optimal": {"expected_durable": 1234.56, "n_assigned": 6},
-            "greedy": {"expected_durable": 1100.0, "n_assigned": 6},
-            "local_only": {"expected_durable": 800.3, "n_assigned": 3},
-            "sequential": {"expected_durable": 1000.0, "n_assigned": 5},
+    summary = AssignSummary(
+        objective="durable+sroi",
+        expected_durable=1234.56,
+        objective_value=1300.0,
+        n_assigned=6,
+        n_candidates_available=8,
+        n_vacancies_open=9,
+        n_positions=12,
+        n_raw_pairs=72,
+        n_scored_pairs=64,
+        n_pairs=60,
+        n_locked=0,
+        n_forbidden=0,
+        model_version="test-model-7",
+        solver=SolverSummary(name="cp_sat", status="FEASIBLE", gap=0.0123, wall_time_s=1.5),
+        baselines={
+            "optimal": BaselineSummary(expected_durable=1234.56, n_assigned=6),
+            "greedy": BaselineSummary(expected_durable=1100.0, n_assigned=6),
+            "local_only": BaselineSummary(expected_durable=800.3, n_assigned=3),
+            "sequential": BaselineSummary(expected_durable=1000.0, n_assigned=5),
         },
-        "gain_vs_local_pct": 54.3,
-        "timings_s": {"load": 0.1, "score": 0.5, "solve": 1.5},
-        "min_score": 0.25,
-        "settings": {"min_score": 0.25, "seed": 42, "default_travel_km": {"car": 45.0}},
-        "created_for": "data/sample",
-        "lang": "nl",
-    }
+        gain_vs_local_pct=54.3,
+        gain_vs_greedy_pct=12.23,
+        min_score=0.25,
+        timings_s={"load": 0.1, "score": 0.5, "solve": 1.5},
+        settings=RunSettings(min_score=0.25, weight_scale=1_000_000, sroi_weight=0.5,
+                             max_per_employer=None, min_share={"wajong": 0.2}, seed=42),
+        created_for="data/sample",
+        lang="nl",
+        sanity=SanitySummary(n_pairs=64, base_rate=0.6, pool_rate=0.62, saturated_share=0.0,
+                             psi={"travel_km": 0.01}, warnings=[], ok=True),
+    )
     return {
         "summary": summary,
         "assignments": assignments,
@@ -237,7 +254,9 @@ def test_empty_frames_render(tmp_path: Path, frames: dict[str, Any]) -> None:
         key: (value.iloc[0:0] if isinstance(value, pd.DataFrame) else value)
         for key, value in frames.items()
     }
-    empty["summary"] = {**frames["summary"], "baselines": {}, "solver": {}}
+    empty["summary"] = dataclasses.replace(
+        frames["summary"], baselines={},
+        solver=SolverSummary(name="", status="", gap=None, wall_time_s=None))
     path = render_assignment_report(tmp_path, lang="en", **empty)
     html = path.read_text(encoding="utf-8")
     assert TEXTS["en"]["proposal"] in html

@@ -209,10 +209,10 @@ def hostile_shortlist(hostile_data, model, settings):
             break
     else:
         pytest.fail("no candidate of the sample has enough eligible vacancies")
-    assert all(_prefix_of(r["title"]) and _prefix_of(r["vacancy_id"]) for r in result.rows)
-    for row, value in zip(result.rows, HOSTILE, strict=False):  # every hostile value once
-        row["title"] = value
-    return result
+    assert all(_prefix_of(r.title) and _prefix_of(r.vacancy_id) for r in result.rows)
+    hostile = [dataclasses.replace(row, title=value)  # every hostile value once
+               for row, value in zip(result.rows, HOSTILE, strict=False)]
+    return dataclasses.replace(result, rows=hostile + result.rows[len(hostile):])
 
 
 # --------------------------------------------------------------------------- neutralise
@@ -474,7 +474,7 @@ def test_shortlist_xlsx_is_inert(hostile_shortlist, tmp_path: Path) -> None:
     write_shortlist(hostile_shortlist, "xlsx", str(target))
     sheets = _workbook_cells(target)
     assert list(sheets)[:3] == ["shortlist", "near_misses", "excluded"]
-    _check_sheet(sheets["shortlist"], shortlist_frame(hostile_shortlist.rows))
+    _check_sheet(sheets["shortlist"], shortlist_frame(hostile_shortlist.row_dicts()))
     for rows in sheets.values():
         assert not [c for row in rows for c in row if c.data_type == "f"]
     first = target.read_bytes()

@@ -31,9 +31,9 @@ PUBLIC = {
     "train_model", "TrainResult", "Registry", "LoadedModel", "ensure_model", "score_features",
     "explain_pairs", "Explanation",
     # shortlists
-    "Matcher", "ShortlistResult",
+    "Matcher", "ShortlistResult", "ShortlistRow",
     # assignment
-    "run_assignment", "AssignOptions", "AssignmentRun", "write_outputs", "solve_assignment",
+    "run_assignment", "AssignOptions", "AssignmentRun", "AssignSummary", "write_outputs", "solve_assignment",
     "solve_sroi_assignment", "AssignmentResult", "greedy_assignment", "sequential_assignment",
     # errors
     "SroiMatchError", "DataError", "ValidationError", "UnknownIdError", "InputFileError",

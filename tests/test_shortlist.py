@@ -27,6 +27,7 @@ from matching.model.scoring import score_features
 from matching.texts.i18n import label, text
 from matching.texts.phrases import percent
 from matching.workflows.shortlist import SKILL_IMPORTANCE_RATIO, Matcher, model_notes
+from matching.workflows.shortlist_result import ShortlistRow
 
 NOT_NEAR_MISS = {"candidate_available", "vacancy_open"}
 
@@ -84,11 +85,11 @@ def test_shortlist_is_top_k_by_model_score_with_ties_by_id(matcher, busy_vacanci
     for vacancy_id in busy_vacancies:
         _, pool = _vacancy_pool(matcher, vacancy_id)
         result = matcher.for_vacancy(vacancy_id, top=10)
-        got = [row["candidate_id"] for row in result.rows]
+        got = [row.candidate_id for row in result.rows]
         assert got == _top(pool, "score", "candidate_id", 10), vacancy_id
         exact = pool.set_index("candidate_id")["score"]
         for row in result.rows:
-            assert row["score"] == pytest.approx(exact[row["candidate_id"]], abs=5e-5)
+            assert row.score == pytest.approx(exact[row.candidate_id], abs=5e-5)
         top_scores = exact.loc[got].to_numpy()
         saw_tie |= bool((np.diff(top_scores) == 0).any())
     # Isotonic calibration makes equal scores common: the tie rule must have been exercised.
@@ -101,7 +102,7 @@ def test_shortlist_ranks_are_consecutive_and_top_is_respected(matcher, busy_vaca
     for top in (1, 3, len(pool) + 5):
         rows = matcher.for_vacancy(vacancy_id, top=top).rows
         assert len(rows) == min(top, len(pool))
-        assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+        assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
 
 
 def test_rank_by_value_orders_by_probability_times_sroi_value(matcher, busy_vacancies) -> None:
@@ -109,10 +110,10 @@ def test_rank_by_value_orders_by_probability_times_sroi_value(matcher, busy_vaca
     for vacancy_id in busy_vacancies:
         _, pool = _vacancy_pool(matcher, vacancy_id)
         by_value = matcher.for_vacancy(vacancy_id, top=10, rank_by="value")
-        got = [row["candidate_id"] for row in by_value.rows]
+        got = [row.candidate_id for row in by_value.rows]
         assert got == _top(pool, "value", "candidate_id", 10), vacancy_id
         assert by_value.to_dict()["rank_by"] == "value"
-        by_probability = [r["candidate_id"] for r in matcher.for_vacancy(vacancy_id, top=10).rows]
+        by_probability = [r.candidate_id for r in matcher.for_vacancy(vacancy_id, top=10).rows]
         differs |= got != by_probability
     assert differs, "ranking by value should change at least one shortlist"
 
@@ -121,7 +122,7 @@ def test_rank_by_value_lists_rows_in_order_of_their_expected_value(matcher, busy
     """A list ranked "by expected SROI value" shows that value in descending order."""
     for vacancy_id in busy_vacancies:
         rows = matcher.for_vacancy(vacancy_id, top=10, rank_by="value").rows
-        shown = [row["expected_value_eur"] for row in rows]
+        shown = [row.expected_value_eur for row in rows]
         assert all(a >= b - 1.0 for a, b in pairwise(shown)), (vacancy_id, shown)
 
 
@@ -134,10 +135,10 @@ def test_age_never_drives_the_value_ranking(dataset, model, settings, matcher, b
     for vacancy_id in busy_vacancies[:3]:
         before = matcher.for_vacancy(vacancy_id, top=10, rank_by="value").rows
         after = older.for_vacancy(vacancy_id, top=10, rank_by="value").rows
-        assert [(r["candidate_id"], r["score"]) for r in after] == \
-            [(r["candidate_id"], r["score"]) for r in before]
+        assert [(r.candidate_id, r.score) for r in after] == \
+            [(r.candidate_id, r.score) for r in before]
         # … although the displayed (official) value does include the age bonus
-        assert sum(a["sroi_value_eur"] for a in after) > sum(b["sroi_value_eur"] for b in before)
+        assert sum(a.sroi_value_eur for a in after) > sum(b.sroi_value_eur for b in before)
 
 
 def test_candidate_mode_is_top_k_vacancies_with_ties_by_id(matcher, available_candidate_ids) -> None:
@@ -147,7 +148,7 @@ def test_candidate_mode_is_top_k_vacancies_with_ties_by_id(matcher, available_ca
         if len(pool) < 6:
             continue
         result = matcher.for_candidate(candidate_id, top=5)
-        assert [r["vacancy_id"] for r in result.rows] == _top(pool, "score", "vacancy_id", 5)
+        assert [r.vacancy_id for r in result.rows] == _top(pool, "score", "vacancy_id", 5)
         assert result.considered == len(matcher.dataset.open_vacancies)
         checked += 1
         if checked == 3:
@@ -198,16 +199,16 @@ def test_far_beyond_reach_is_no_near_miss(certificate_case, broken, settings) ->
     _, shortlisted, _, names = broken
     strict = Matcher(shortlisted.dataset, shortlisted.model, settings)
     result = strict.for_vacancy(vacancy_id, top=500, n_near_misses=10_000)
-    near = {row["candidate_id"]: row for row in result.near_misses}
+    near = {row.candidate_id: row for row in result.near_misses}
     assert names["far"] not in near
     assert names["no_cert"] in near
-    assert all(row["travel_km"] <= settings.near_miss_reach_ratio * max(row["max_travel_km"], 1.0)
-               for row in result.near_misses if row["constraint"] == "within_reach")
+    assert all(row.travel_km <= settings.near_miss_reach_ratio * max(row.max_travel_km, 1.0)
+               for row in result.near_misses if row.constraint == "within_reach")
 
 
 def test_broken_candidates_leave_the_shortlist(certificate_case, broken) -> None:
     _, _, result, names = broken
-    listed = {row["candidate_id"] for row in result.rows}
+    listed = {row.candidate_id for row in result.rows}
     assert listed.isdisjoint(names.values())
     # … and the rest of the former pool is still there (top=500 shows everyone).
     assert listed == set(certificate_case[2]) - set(names.values())
@@ -215,32 +216,32 @@ def test_broken_candidates_leave_the_shortlist(certificate_case, broken) -> None
 
 def test_one_failing_constraint_makes_a_near_miss_of_that_constraint(broken) -> None:
     _, _, result, names = broken
-    near = {row["candidate_id"]: row for row in result.near_misses}
-    assert near[names["no_cert"]]["constraint"] == "certificates_held"
-    assert near[names["no_cert"]]["certificates_missing"]
-    assert near[names["far"]]["constraint"] == "within_reach"
-    assert near[names["far"]]["travel_km"] > near[names["far"]]["max_travel_km"]
-    assert near[names["far"]]["constraint_text"] == text("constraint_within_reach", result.lang)
+    near = {row.candidate_id: row for row in result.near_misses}
+    assert near[names["no_cert"]].constraint == "certificates_held"
+    assert near[names["no_cert"]].certificates_missing
+    assert near[names["far"]].constraint == "within_reach"
+    assert near[names["far"]].travel_km > near[names["far"]].max_travel_km
+    assert near[names["far"]].constraint_text == text("constraint_within_reach", result.lang)
 
 
 def test_two_failing_constraints_or_unavailable_is_no_near_miss(broken) -> None:
     _, _, result, names = broken
-    near = {row["candidate_id"] for row in result.near_misses}
+    near = {row.candidate_id for row in result.near_misses}
     assert names["both"] not in near
     assert names["placed"] not in near
-    assert all(row["constraint"] not in NOT_NEAR_MISS for row in result.near_misses)
+    assert all(row.constraint not in NOT_NEAR_MISS for row in result.near_misses)
 
 
-def _fails(row: dict, settings) -> set[str]:
+def _fails(row: ShortlistRow, settings) -> set[str]:
     """Constraints a near-miss row visibly fails, judged from its displayed details."""
     failed = set()
-    if row["certificates_missing"]:
+    if row.certificates_missing:
         failed.add("certificates_held")
-    if row["travel_km"] is None or row["travel_km"] > row["max_travel_km"]:
+    if row.travel_km is None or row.travel_km > row.max_travel_km:
         failed.add("within_reach")
-    if not row["target_group_eligible"]:
+    if not row.target_group_eligible:
         failed.add("target_group_eligible")
-    ratio = row["hours_candidate"] / row["hours_vacancy"]
+    ratio = row.hours_candidate / row.hours_vacancy
     if not settings.hours_ratio_min <= ratio <= settings.hours_ratio_max:
         failed.add("hours_compatible")
     return failed
@@ -251,10 +252,10 @@ def test_every_near_miss_fails_exactly_its_one_constraint(broken, settings) -> N
     assert len(result.near_misses) > 20
     for row in result.near_misses:
         visible = _fails(row, settings)
-        if row["constraint"] == "available_in_time":  # not visible in the details
-            assert visible == set(), row["candidate_id"]
+        if row.constraint == "available_in_time":  # not visible in the details
+            assert visible == set(), row.candidate_id
         else:
-            assert visible == {row["constraint"]}, row["candidate_id"]
+            assert visible == {row.constraint}, row.candidate_id
 
 
 def test_excluded_counts_follow_the_first_failing_constraint(broken) -> None:
@@ -287,8 +288,8 @@ def test_near_misses_are_the_best_excluded_by_score(matcher, certificate_case) -
     scores = score_features(matcher.model, near[list(FEATURE_NAMES)])
     expected = _top(pd.DataFrame({"candidate_id": near["candidate_id"].to_numpy(), "score": scores}),
                     "score", "candidate_id", 5)
-    assert [row["candidate_id"] for row in result.near_misses] == expected
-    assert [row["rank"] for row in result.near_misses] == list(range(1, len(expected) + 1))
+    assert [row.candidate_id for row in result.near_misses] == expected
+    assert [row.rank for row in result.near_misses] == list(range(1, len(expected) + 1))
     assert matcher.for_vacancy(vacancy_id, n_near_misses=0).near_misses == []
 
 
@@ -340,6 +341,29 @@ def test_candidate_json_shape(matcher, available_candidate_ids) -> None:
         assert row["vacancy_id"] in set(matcher.dataset.open_vacancies["vacancy_id"])
 
 
+def test_json_rows_are_the_typed_rows_in_field_order(matcher, certificate_case,
+                                                     available_candidate_ids) -> None:
+    """Every JSON row is ShortlistRow.to_dict: the fields in order, from the shortlist's side."""
+    order = [f.name for f in dataclasses.fields(ShortlistRow)]
+    near_only = {"start_delay_days", "constraint", "constraint_text", "constraint_detail"}
+    by_candidate = next(result for cid in available_candidate_ids[:50]
+                        if (result := matcher.for_candidate(cid, top=5)).rows)
+    for result in (matcher.for_vacancy(certificate_case[0], top=5), by_candidate):
+        other = {"candidate_id"} if result.mode == "candidate" else \
+            {"vacancy_id", "title", "project_id", "employer_id"}
+        payload = json.loads(result.to_json())
+        assert payload == result.to_dict() and payload["shortlist"]
+        assert payload["subject"] == dataclasses.asdict(result.subject)
+        for rows, typed, near in ((payload["shortlist"], result.rows, False),
+                                  (payload["near_misses"], result.near_misses, True)):
+            assert len(rows) == len(typed)
+            for row, record in zip(rows, typed, strict=True):
+                skip = other if near else other | near_only
+                assert list(row) == [name for name in order if name not in skip]
+                assert row == record.to_dict(result.mode)
+                assert record.is_near_miss is near
+
+
 # --------------------------------------------------------------------------- explanations
 @pytest.mark.parametrize(("lang", "words", "foreign"), [
     ("nl", ("verhoogt de kans", "verlaagt de kans"), "the chance"),
@@ -350,10 +374,10 @@ def test_reasons_in_both_languages(matcher, busy_vacancies, lang, words, foreign
     result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
     n_factors = 0
     for row in result.rows + result.near_misses:
-        reasons = row["reasons"]
+        reasons = row.reasons
         assert set(reasons) >= {"factors_for", "factors_against", "counterfactuals"}
         assert reasons["lang"] == lang
-        assert reasons["score"] == pytest.approx(row["score"], abs=5e-5)
+        assert reasons["score"] == pytest.approx(row.score, abs=5e-5)
         for factor in reasons["factors_for"] + reasons["factors_against"]:
             assert any(w in factor["text"] for w in words), factor["text"]
             assert foreign not in factor["text"]
@@ -364,10 +388,10 @@ def test_reasons_in_both_languages(matcher, busy_vacancies, lang, words, foreign
             assert factor["delta"] < 0
     assert n_factors >= len(result.rows), "most rows should carry at least one reason"
     for row in result.near_misses:
-        assert row["constraint_text"] == text(f"constraint_{row['constraint']}", lang)
+        assert row.constraint_text == text(f"constraint_{row.constraint}", lang)
     # the language changes the words, never the ranking
     other = matcher.for_vacancy(vacancy_id, top=10, lang="en" if lang == "nl" else "nl")
-    assert [r["candidate_id"] for r in other.rows] == [r["candidate_id"] for r in result.rows]
+    assert [r.candidate_id for r in other.rows] == [r.candidate_id for r in result.rows]
 
 
 # --------------------------------------------------------------------------- errors
@@ -450,10 +474,10 @@ def test_display_and_what_ifs_show_one_rounding(matcher, busy_vacancies, lang) -
     for vacancy_id in busy_vacancies[:4]:
         result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
         for row in result.rows + result.near_misses:
-            shown = row["display"]["probability"]
-            assert shown == percent(row["score"], lang) == percent(row["reasons"]["score"], lang)
-            assert row["probability_pct"] == pytest.approx(100 * row["score"], abs=1e-9)
-            for cf in row["reasons"]["counterfactuals"]:
+            shown = row.display["probability"]
+            assert shown == percent(row.score, lang) == percent(row.reasons["score"], lang)
+            assert row.probability_pct == pytest.approx(100 * row.score, abs=1e-9)
+            for cf in row.reasons["counterfactuals"]:
                 old, new = _PCT.search(cf["text"]).groups()
                 assert f"{old}%" == shown, (cf["text"], shown)
                 assert f"{new}%" == percent(cf["new_score"], lang)
@@ -469,15 +493,15 @@ def test_codes_are_labelled_in_the_language(matcher, busy_vacancies, lang) -> No
     for vacancy_id in busy_vacancies:
         result = matcher.for_vacancy(vacancy_id, top=10, lang=lang)
         for row in result.rows + result.near_misses:
-            support = row["support_needs"] + row["support_offered"] + row["support_missing"]
+            support = row.support_needs + row.support_offered + row.support_missing
             raw = {c for c in SUPPORT_NEEDS if label("support", c, lang) != c}  # not "jobcoach"
             assert not set(support) & raw, support
             assert set(support) <= {label("support", c, lang) for c in SUPPORT_NEEDS}
             seen_support += len(support)
-            assert row["target_group_label"] == label("target_group", row["target_group"], lang)
-            read = [*row["display"].values(), *(f["text"] for f in
-                    row["reasons"]["factors_for"] + row["reasons"]["factors_against"]
-                    + row["reasons"]["counterfactuals"])]
+            assert row.target_group_label == label("target_group", row.target_group, lang)
+            read = [*row.display.values(), *(f["text"] for f in
+                    row.reasons["factors_for"] + row.reasons["factors_against"]
+                    + row.reasons["counterfactuals"])]
             for value in read:
                 words = set(re.findall(r"[a-z_]+", value))
                 assert not words & codes, value
@@ -489,15 +513,15 @@ def test_labels_follow_the_request_language_not_the_settings(dataset, model, set
     """Skill names are English in an English shortlist even when the settings say Dutch."""
     dutch = Matcher(dataset, model, settings.replace(lang="nl"))
     vacancy_id = next(v for v in busy_vacancies
-                      if any(r["required_skills_missing"] for r in dutch.for_vacancy(v).rows))
-    nl = {r["candidate_id"]: r for r in dutch.for_vacancy(vacancy_id, lang="nl").rows}
-    en = {r["candidate_id"]: r for r in dutch.for_vacancy(vacancy_id, lang="en").rows}
+                      if any(r.required_skills_missing for r in dutch.for_vacancy(v).rows))
+    nl = {r.candidate_id: r for r in dutch.for_vacancy(vacancy_id, lang="nl").rows}
+    en = {r.candidate_id: r for r in dutch.for_vacancy(vacancy_id, lang="en").rows}
     skills = reference.skills()
     to_en = dict(zip(skills["label_nl"], skills["label_en"], strict=True))
     for cid, row in nl.items():
-        assert en[cid]["required_skills_missing"] == \
-            [to_en.get(s, s) for s in row["required_skills_missing"]]
-    assert any(en[c]["required_skills_missing"] != nl[c]["required_skills_missing"] for c in nl)
+        assert en[cid].required_skills_missing == \
+            [to_en.get(s, s) for s in row.required_skills_missing]
+    assert any(en[c].required_skills_missing != nl[c].required_skills_missing for c in nl)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -507,7 +531,7 @@ def test_no_reason_names_the_sroi_value_or_target_group(matcher, busy_vacancies,
         for rank_by in ("probability", "value"):
             result = matcher.for_vacancy(vacancy_id, top=10, rank_by=rank_by, lang=lang)
             for row in result.rows + result.near_misses:
-                reasons = row["reasons"]
+                reasons = row.reasons
                 for item in reasons["factors_for"] + reasons["factors_against"] + \
                         reasons["counterfactuals"]:
                     assert item["feature"] in FEATURE_NAMES
@@ -515,7 +539,7 @@ def test_no_reason_names_the_sroi_value_or_target_group(matcher, busy_vacancies,
                         assert word not in item["text"], item["text"]
                     n += 1
                 # … while the value is shown as context
-                assert row["display"]["sroi_value"].startswith("€")
+                assert row.display["sroi_value"].startswith("€")
     assert n > 0
 
 
@@ -538,15 +562,15 @@ def test_skills_note_follows_the_model_importance(dataset, model, settings, busy
     weak = Matcher(dataset, _with_importance(model, WEAK_SKILLS), settings)
     nl = weak.for_vacancy(vacancy_id, lang="nl")
     en = weak.for_vacancy(vacancy_id, lang="en")
-    assert [n["code"] for n in nl.notes] == ["skills_barely_predict"]
-    assert nl.notes[0]["text"].startswith(
+    assert [n.code for n in nl.notes] == ["skills_barely_predict"]
+    assert nl.notes[0].text.startswith(
         "In de plaatsingshistorie voorspellen vaardigheden de duurzaamheid nauwelijks; "
         "de kans hangt vooral af van aansluiting beroep en reisafstand t.o.v. bereik.")
-    assert en.notes[0]["text"].startswith(
+    assert en.notes[0].text.startswith(
         "In the placement history, skills barely predict durability; the chance depends "
         "mostly on occupation match and distance relative to reach.")
-    assert nl.notes[0]["ratio"] == pytest.approx(0.004 / 0.08, abs=1e-4)
-    assert nl.to_dict()["notes"] == nl.notes
+    assert nl.notes[0].ratio == pytest.approx(0.004 / 0.08, abs=1e-4)
+    assert nl.to_dict()["notes"] == [note.to_dict() for note in nl.notes]
     assert weak.for_candidate(sorted(dataset.available_candidates["candidate_id"])[0]).notes
     write_shortlist(en, "table", None)
     assert "skills barely predict durability" in capsys.readouterr().out

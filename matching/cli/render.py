@@ -1,6 +1,8 @@
 """Terminal and file rendering of CLI results (rich tables; CSV, JSON and XLSX files).
 
-Only the CLI calls this module; results arrive as plain data from the service modules. Files
+Only the CLI calls this module; results arrive as the typed results of the use cases
+(:mod:`matching.workflows.assign_summary`, :mod:`matching.workflows.shortlist_result`), read
+by attribute. Files
 (and CSV on stdout) are written by :mod:`matching.core.tables`: atomically, and with no cell a
 spreadsheet would evaluate as a formula.
 """
@@ -18,7 +20,9 @@ from rich.table import Table
 from matching.reports.shortlist_files import shortlist_text, write_shortlist_file
 from matching.texts.i18n import text
 from matching.texts.phrases import reasons_text
+from matching.workflows.assign_summary import AssignSummary
 from matching.workflows.shortlist import near_miss_detail, row_display
+from matching.workflows.shortlist_result import ShortlistResult, ShortlistRow
 
 __all__ = ["near_miss_detail", "render_assign_summary", "render_dry_run",
            "render_model_list", "render_training", "write_shortlist"]
@@ -110,11 +114,20 @@ def render_model_list(registry: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- shortlist
-def _display(row: dict[str, Any], lang: str) -> dict[str, str]:
-    return row.get("display") or row_display(row, lang)
+def _display(row: ShortlistRow, lang: str) -> dict[str, str]:
+    return row.display or row_display(row.to_dict(), lang)
 
 
-def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
+def _ident(result: ShortlistResult, row: ShortlistRow) -> str:
+    """The other side of the pair: the candidate for a vacancy's shortlist, else the vacancy."""
+    return str(row.candidate_id if result.mode == "vacancy" else row.vacancy_id)
+
+
+def _place(result: ShortlistResult, row: ShortlistRow) -> str:
+    return str((row.home_municipality if result.mode == "vacancy" else row.work_municipality) or "")
+
+
+def _shortlist_table(result: ShortlistResult, rows: list[ShortlistRow], title: str,
                      near: bool = False) -> Table:
     """One compact row per proposal (its ``display`` strings); the reasons follow below."""
     lang = result.lang
@@ -137,11 +150,9 @@ def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
         column.overflow = "ellipsis"
     for row in rows:
         shown = _display(row, lang)
-        ident = row.get("candidate_id") if by_vacancy else row.get("vacancy_id")
-        place = row.get("home_municipality") if by_vacancy else row.get("work_municipality")
         cells = [
-            str(row["rank"]), str(ident), shown["probability"], shown["distance"],
-            str(place or ""), shown["skills"], shown["certificates_missing"], shown["hours"],
+            str(row.rank), _ident(result, row), shown["probability"], shown["distance"],
+            _place(result, row), shown["skills"], shown["certificates_missing"], shown["hours"],
             shown["support"], shown["sroi_value"],
         ]
         if near:
@@ -150,7 +161,7 @@ def _shortlist_table(result: Any, rows: list[dict[str, Any]], title: str,
     return table
 
 
-def _near_table(result: Any, rows: list[dict[str, Any]], title: str) -> Table:
+def _near_table(result: ShortlistResult, rows: list[ShortlistRow], title: str) -> Table:
     lang = result.lang
     by_vacancy = result.mode == "vacancy"
     table = Table(title=title, title_justify="left", padding=(0, 1), collapse_padding=True)
@@ -165,21 +176,19 @@ def _near_table(result: Any, rows: list[dict[str, Any]], title: str) -> Table:
     for row in rows:
         shown = _display(row, lang)
         table.add_row(
-            str(row["rank"]), str(row.get("candidate_id") if by_vacancy else row.get("vacancy_id")),
-            shown["probability"], shown["distance"],
-            str((row.get("home_municipality") if by_vacancy else row.get("work_municipality")) or ""),
-            shown.get("constraint", ""), shown.get("detail", ""),
+            str(row.rank), _ident(result, row), shown["probability"], shown["distance"],
+            _place(result, row), shown.get("constraint", ""), shown.get("detail", ""),
         )
     return table
 
 
-def _print_reasons(console: Console, result: Any, rows: list[dict[str, Any]]) -> None:
+def _print_reasons(console: Console, result: ShortlistResult, rows: list[ShortlistRow]) -> None:
     by_vacancy = result.mode == "vacancy"
     lang = result.lang
     for row in rows:
         shown = _display(row, lang)
-        ident = row.get("candidate_id") if by_vacancy else f"{row.get('vacancy_id')} ({row.get('title', '')})"
-        console.print(f"[bold]{row['rank']}. {ident}[/bold]", highlight=False)
+        ident = row.candidate_id if by_vacancy else f"{row.vacancy_id} ({row.title})"
+        console.print(f"[bold]{row.rank}. {ident}[/bold]", highlight=False)
         details = []
         if shown.get("skills_missing"):
             details.append(f"{text('missing', lang)}: {shown['skills_missing']}")
@@ -189,11 +198,11 @@ def _print_reasons(console: Console, result: Any, rows: list[dict[str, Any]]) ->
             details.append(f"{text('target_group', lang)}: {shown['target_group']}")
         for line in details:
             console.print(f"   · {line}", highlight=False, markup=False)
-        for line in reasons_text(row.get("reasons", {}), sep="\n").splitlines():
+        for line in reasons_text(row.reasons, sep="\n").splitlines():
             console.print(f"   {line}", highlight=False, markup=False)
 
 
-def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
+def write_shortlist(result: ShortlistResult, fmt: str, out: str | None) -> None:
     """Print or write a shortlist in the chosen format."""
     if fmt in ("json", "csv", "xlsx"):
         if out:
@@ -206,16 +215,16 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     lang = result.lang
     if result.mode == "vacancy":
         title = text("shortlist_title_vacancy", lang, id=result.subject_id,
-                     title=result.subject.get("title", ""))
+                     title=getattr(result.subject, "title", ""))
         considered = text("considered", lang, n=result.considered)
     else:
         title = text("shortlist_title_candidate", lang, id=result.subject_id)
         considered = text("considered_candidate", lang, n=result.considered)
-        subject = result.subject or {}
-        if subject.get("target_group_label") or subject.get("mobility_label"):
-            console.print(text("candidate_subject", lang,
-                               group=subject.get("target_group_label") or "–",
-                               mobility=subject.get("mobility_label") or "–"),
+        group = getattr(result.subject, "target_group_label", None)
+        mobility = getattr(result.subject, "mobility_label", None)
+        if group or mobility:
+            console.print(text("candidate_subject", lang, group=group or "–",
+                               mobility=mobility or "–"),
                           highlight=False, markup=False)
     if result.rows:
         console.print(_shortlist_table(result, result.rows, title))
@@ -229,46 +238,46 @@ def write_shortlist(result: Any, fmt: str, out: str | None) -> None:
     if result.rows:
         console.print(f"\n[bold]{text('reasons_title', lang)}[/bold]")
         _print_reasons(console, result, result.rows)
-    for note in getattr(result, "notes", None) or []:
-        console.print(f"\n{note['text']}", highlight=False, markup=False)
+    for note in result.notes:
+        console.print(f"\n{note.text}", highlight=False, markup=False)
     console.print(f"{text('model_version', lang)}: {result.model_version}. {text('human_decides', lang)}")
 
 
 # ----------------------------------------------------------------------------- assign
-def render_assign_summary(summary: dict[str, Any], out: str, lang: str) -> None:
+def render_assign_summary(summary: AssignSummary, out: str, lang: str) -> None:
+    """Print the baselines table and the key figures of an assignment run."""
     console = _console()
     table = Table(title="Regional assignment" if lang == "en" else "Regionale toewijzing",
                   title_justify="left")
     table.add_column("method" if lang == "en" else "methode")
     table.add_column("expected durable" if lang == "en" else "verwacht duurzaam", justify="right")
     table.add_column("assigned" if lang == "en" else "toegewezen", justify="right")
-    for name, row in summary["baselines"].items():
-        table.add_row(name, f"{row['expected_durable']:.1f}", str(row["n_assigned"]))
+    for name, row in summary.baselines.items():
+        table.add_row(name, f"{row.expected_durable:.1f}", str(row.n_assigned))
     console.print(table)
-    solver = summary["solver"]
-    gap = solver.get("gap")
+    solver = summary.solver
+    gap = solver.gap
     console.print(
-        f"{summary['n_assigned']} / {summary['n_positions']} positions, "
-        f"{summary['n_pairs']} pairs to the solver ({summary['n_raw_pairs']} raw); "
-        f"solver {solver['name']} {solver['status']}"
+        f"{summary.n_assigned} / {summary.n_positions} positions, "
+        f"{summary.n_pairs} pairs to the solver ({summary.n_raw_pairs} raw); "
+        f"solver {solver.name} {solver.status}"
         + (f", gap {100 * gap:.2f}%" if gap else "")
-        + (f"; gain vs local only {summary['gain_vs_local_pct']:+.1f}%"
-           if summary.get("gain_vs_local_pct") is not None else "")
+        + (f"; gain vs local only {summary.gain_vs_local_pct:+.1f}%"
+           if summary.gain_vs_local_pct is not None else "")
     )
-    console.print(f"model {summary['model_version']}; outputs in {out} (report.html). "
+    console.print(f"model {summary.model_version}; outputs in {out} (report.html). "
                   f"{text('human_decides', lang)}")
-    price = summary.get("sroi_price")
+    price = summary.sroi_price
     if price:
         console.print(
-            (f"SROI-aware objective: {price['pairs_changed']} pair(s) differ from the "
-             f"durable-only optimum, at a cost of {price['expected_durable_cost']:.2f} expected "
-             f"durable placements ({price['durable_only_expected']:.1f} without SROI reward)")
+            (f"SROI-aware objective: {price.pairs_changed} pair(s) differ from the "
+             f"durable-only optimum, at a cost of {price.expected_durable_cost:.2f} expected "
+             f"durable placements ({price.durable_only_expected:.1f} without SROI reward)")
             if lang == "en" else
-            (f"SROI-doel: {price['pairs_changed']} paar/paren wijken af van het optimum voor "
-             f"alleen duurzaamheid, tegen {price['expected_durable_cost']:.2f} verwachte duurzame "
-             f"plaatsingen minder ({price['durable_only_expected']:.1f} zonder SROI-beloning)"))
-    for warning in (summary.get("sanity") or {}).get("warnings", []):
-        message = warning.get(f"message_{lang}", warning.get("message_en", ""))
+            (f"SROI-doel: {price.pairs_changed} paar/paren wijken af van het optimum voor "
+             f"alleen duurzaamheid, tegen {price.expected_durable_cost:.2f} verwachte duurzame "
+             f"plaatsingen minder ({price.durable_only_expected:.1f} zonder SROI-beloning)"))
+    for message in summary.sanity.messages(lang):
         console.print(f"[red]{text('sanity_warning', lang)}:[/red] {message}")
 
 

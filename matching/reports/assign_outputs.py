@@ -23,7 +23,6 @@ evaluate as a formula (``docs/safe-outputs.md``).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +52,9 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
 
     Wall-clock timings differ from run to run by nature, so they go to ``timings.json``;
     with ``deterministic`` (default) ``summary.json`` holds everything else and is
-    byte-identical for the same input and seed.
+    byte-identical for the same input and seed. Both texts come from the run's
+    :class:`~matching.workflows.assign_summary.AssignSummary` (:meth:`~AssignSummary.to_json`,
+    :meth:`~AssignSummary.timings_json`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -77,31 +78,21 @@ def write_outputs(run: AssignmentRun, out_dir: str | Path, *, lang: str = "nl",
         _csv(frame, out / name)
         paths[name] = out / name
 
-    summary = dict(run.summary)
-    timings: dict[str, Any] = {"timings_s": summary.pop("timings_s", {})}
-    solver = dict(summary.get("solver", {}))
-    timings["solver_wall_time_s"] = solver.pop("wall_time_s", None)
-    summary["solver"] = solver
-    if not deterministic:
-        summary.update(timings)
-    (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    summary = run.summary
+    (out / "timings.json").write_text(summary.timings_json(), encoding="utf-8")
     paths["timings.json"] = out / "timings.json"
 
     if report:
-        report_summary = dict(run.summary)
-        if deterministic:  # timings live in timings.json, not in the reproducible report
-            report_summary["timings_s"] = {}
-            report_summary["solver"] = solver
         paths["report.html"] = render_assignment_report(
-            out, summary=report_summary, assignments=run.assignments, pairs=run.pairs,
-            coverage=run.coverage, flows=run.flows, unfilled=run.unfilled,
-            unassigned=run.unassigned, lang=lang,
+            # timings live in timings.json, not in the reproducible report
+            out, summary=summary.without_timings() if deterministic else summary,
+            assignments=run.assignments, pairs=run.pairs, coverage=run.coverage, flows=run.flows,
+            unfilled=run.unfilled, unassigned=run.unassigned, lang=lang,
         )
     # Written last: it lists every other file of this run with its sha256, so that a reader
     # (and the crash tests) can tell a whole run folder from a partial one.
-    summary["files"] = run_files(out)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n",
-                                      encoding="utf-8")
+    (out / "summary.json").write_text(
+        summary.to_json(files=run_files(out), deterministic=deterministic), encoding="utf-8")
     paths["summary.json"] = out / "summary.json"
     return paths
 

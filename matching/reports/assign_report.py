@@ -16,11 +16,12 @@ bytes (fixed figure sizes and dpi, default matplotlib style, no PNG timestamps).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import pandas as pd
@@ -48,6 +49,9 @@ from matching.reports.assign_texts import (
     fmt_number,
     fmt_pct,
 )
+
+if TYPE_CHECKING:  # the workflow's result type; reports never import workflows at run time
+    from matching.workflows.assign_summary import AssignSummary
 
 __all__ = ["TEXTS", "render_assignment_report"]
 
@@ -90,7 +94,7 @@ def _settings_rows(settings: Mapping[str, Any]) -> list[list[str]]:
 
 
 def _build_tables(
-    summary: Mapping[str, Any],
+    summary: AssignSummary,
     assignments: pd.DataFrame,
     coverage: pd.DataFrame,
     flows: pd.DataFrame,
@@ -104,8 +108,8 @@ def _build_tables(
     pct: Callable[..., str] = lambda v, d=0: fmt_pct(v, lang, d)  # noqa: E731
     tables: dict[str, Any] = {}
 
-    baselines = summary.get("baselines") or {}
-    opt = float((baselines.get("optimal") or {}).get("expected_durable") or 0.0)
+    baselines = summary.baselines
+    opt = float(baselines["optimal"].expected_durable or 0.0) if "optimal" in baselines else 0.0
     tables["baselines"] = _table(
         [
             (t["b_method"], False),
@@ -116,9 +120,9 @@ def _build_tables(
         [
             [
                 t["baselines"].get(name, name),
-                num(b.get("expected_durable"), 1),
-                num(b.get("n_assigned")),
-                pct(100.0 * float(b.get("expected_durable") or 0.0) / opt, 1) if opt > 0 else "–",
+                num(b.expected_durable, 1),
+                num(b.n_assigned),
+                pct(100.0 * float(b.expected_durable or 0.0) / opt, 1) if opt > 0 else "–",
             ]
             for name in _ordered_baselines(baselines)
             for b in [baselines[name]]
@@ -259,66 +263,65 @@ def _build_tables(
         ],
     )
 
-    timings = summary.get("timings_s") or {}
     tables["timings"] = _table(
         [(t["d_step"], False), (t["d_seconds"], True)],
-        [[str(k), num(v, 2)] for k, v in timings.items()],
+        [[str(k), num(v, 2)] for k, v in summary.timings_s.items()],
     )
     tables["settings"] = _table(
         [(t["d_setting"], False), (t["d_value"], False)],
-        _settings_rows(summary.get("settings") or {}),
+        _settings_rows(summary.settings.to_dict()),
     )
     return tables
 
 
-def _key_figures(summary: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> list[dict]:
-    solver = summary.get("solver") or {}
-    gap = solver.get("gap")
-    status = _text(solver.get("status")) or "–"
+def _key_figures(summary: AssignSummary, t: Mapping[str, Any], lang: str) -> list[dict]:
+    solver = summary.solver
+    gap = solver.gap
+    status = _text(solver.status) or "–"
     gap_text = f"{t['k_gap']} {fmt_pct(100 * gap, lang, 2)}" if not _missing(gap) else ""
     figures = [
         {
             "label": t["k_expected"],
-            "value": fmt_number(summary.get("expected_durable"), lang, 1),
+            "value": fmt_number(summary.expected_durable, lang, 1),
             "main": True,
         },
         {
             "label": t["k_assigned"],
-            "value": fmt_number(summary.get("n_assigned"), lang),
+            "value": fmt_number(summary.n_assigned, lang),
             "main": True,
         },
-        {"label": t["k_open"], "value": fmt_number(summary.get("n_positions"), lang), "main": True},
+        {"label": t["k_open"], "value": fmt_number(summary.n_positions, lang), "main": True},
         {
             "label": t["k_gain"],
-            "value": fmt_pct(summary.get("gain_vs_local_pct"), lang, 1, sign=True),
+            "value": fmt_pct(summary.gain_vs_local_pct, lang, 1, sign=True),
             "main": True,
         },
         {
             "label": t["k_available"],
-            "value": fmt_number(summary.get("n_candidates_available"), lang),
+            "value": fmt_number(summary.n_candidates_available, lang),
             "main": False,
         },
         {
             "label": t["k_vacancies"],
-            "value": fmt_number(summary.get("n_vacancies_open"), lang),
+            "value": fmt_number(summary.n_vacancies_open, lang),
             "main": False,
         },
-        {"label": t["k_pairs"], "value": fmt_number(summary.get("n_pairs"), lang), "main": False},
+        {"label": t["k_pairs"], "value": fmt_number(summary.n_pairs, lang), "main": False},
         {
             "label": t["k_min_score"],
-            "value": fmt_number(summary.get("min_score"), lang, 2),
+            "value": fmt_number(summary.min_score, lang, 2),
             "main": False,
         },
         {
             "label": t["k_solver"],
-            "value": " ".join(x for x in (_text(solver.get("name")), status) if x),
+            "value": " ".join(x for x in (_text(solver.name), status) if x),
             "detail": ", ".join(
                 x
                 for x in (
                     gap_text,
                     (
-                        f"{fmt_number(solver.get('wall_time_s'), lang, 1)} s"
-                        if not _missing(solver.get("wall_time_s"))
+                        f"{fmt_number(solver.wall_time_s, lang, 1)} s"
+                        if not _missing(solver.wall_time_s)
                         else ""
                     ),
                 )
@@ -326,7 +329,7 @@ def _key_figures(summary: Mapping[str, Any], t: Mapping[str, Any], lang: str) ->
             ),
             "main": False,
         },
-        {"label": t["k_model"], "value": _text(summary.get("model_version")) or "–", "main": False},
+        {"label": t["k_model"], "value": _text(summary.model_version) or "–", "main": False},
     ]
     for figure in figures:
         figure.setdefault("detail", "")
@@ -339,7 +342,7 @@ def _key_figures(summary: Mapping[str, Any], t: Mapping[str, Any], lang: str) ->
 def render_assignment_report(
     out_dir: Path,
     *,
-    summary: dict,
+    summary: AssignSummary,
     assignments: pd.DataFrame,
     pairs: pd.DataFrame,
     coverage: pd.DataFrame,
@@ -355,12 +358,13 @@ def render_assignment_report(
     out_dir : Path
         Directory for ``report.html`` and the PNGs; created if missing. Existing files of the
         same names are overwritten.
-    summary : dict
-        Run summary: ``objective``, ``expected_durable``, ``n_assigned``,
-        ``n_candidates_available``, ``n_vacancies_open``, ``n_positions``, ``n_pairs``,
-        ``model_version``, ``solver`` (``name``, ``status``, ``gap``, ``wall_time_s``),
-        ``baselines`` (name -> ``expected_durable``, ``n_assigned``), ``gain_vs_local_pct``,
-        ``timings_s``, ``min_score``, ``settings``, ``created_for``.
+    summary : AssignSummary
+        Run summary (:class:`matching.workflows.assign_summary.AssignSummary`), read by attribute:
+        ``objective``, ``expected_durable``, ``n_assigned``, ``n_candidates_available``,
+        ``n_vacancies_open``, ``n_positions``, ``n_pairs``, ``model_version``, ``solver``
+        (``name``, ``status``, ``gap``, ``wall_time_s``), ``baselines`` (name ->
+        ``expected_durable``, ``n_assigned``), ``gain_vs_local_pct``, ``timings_s``,
+        ``min_score``, ``settings``, ``created_for``, ``sanity``.
     assignments : pandas.DataFrame
         Chosen pairs with candidate, vacancy, project, municipalities, probability, value and
         reasons (already in ``lang``).
@@ -401,12 +405,15 @@ def render_assignment_report(
                 out_dir / "score_distribution.png",
                 pairs,
                 assignments,
-                summary.get("min_score"),
+                summary.min_score,
                 t,
                 lang,
             ),
             "baselines": _chart_baselines(
-                out_dir / "baselines.png", summary.get("baselines") or {}, t, lang
+                out_dir / "baselines.png",
+                {name: dataclasses.asdict(b) for name, b in summary.baselines.items()},
+                t,
+                lang,
             ),
             "coverage": _chart_coverage(out_dir / "coverage.png", coverage, t, lang),
             "map": _chart_flows(out_dir / "flows_map.png", flows, t, lang),
@@ -415,7 +422,7 @@ def render_assignment_report(
     flow_n = pd.to_numeric(flows["n"], errors="coerce").fillna(0)
     same = flows["home_gm"] == flows["work_gm"]
     positions_left = pd.to_numeric(unfilled["positions_open"], errors="coerce").fillna(0).sum()
-    objective = summary.get("objective")
+    objective = summary.objective
     env = Environment(
         loader=FileSystemLoader(str(_TEMPLATE_DIR)),
         autoescape=True,
@@ -426,10 +433,9 @@ def render_assignment_report(
         lang=lang,
         t=t,
         objective=t["objectives"].get(objective, _text(objective)),
-        created_for=_text(summary.get("created_for")),
+        created_for=_text(summary.created_for),
         key_figures=_key_figures(summary, t, lang),
-        sanity_warnings=[w.get(f"message_{lang}", w.get("message_en", ""))
-                         for w in (summary.get("sanity") or {}).get("warnings", [])],
+        sanity_warnings=summary.sanity.messages(lang),
         sanity_title="Controle van het model mislukt" if lang == "nl" else "Model sanity check failed",
         sanity_text=("De scores van deze run zijn mogelijk onbetrouwbaar; bekijk het modelrapport "
                      "en de peildatum voordat u deze voorstellen gebruikt." if lang == "nl" else

@@ -41,6 +41,14 @@ from matching.optimize import AssignmentResult, solve_assignment, solve_sroi_ass
 from matching.optimize.baselines import greedy_assignment, sequential_assignment
 from matching.texts.i18n import text
 from matching.texts.phrases import percent, reasons_text
+from matching.workflows.assign_summary import (
+    AssignSummary,
+    BaselineSummary,
+    RunSettings,
+    SanitySummary,
+    SolverSummary,
+    SroiPrice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +62,14 @@ def _no_progress(_label: str) -> Iterator[None]:
 
 @dataclass
 class AssignmentRun:
-    """Everything one assignment run produced (written by :func:`write_outputs`)."""
+    """Everything one assignment run produced (written by
+    :func:`matching.reports.assign_outputs.write_outputs`).
 
-    summary: dict[str, Any]
+    ``summary`` is the typed :class:`~matching.workflows.assign_summary.AssignSummary`; the frames are
+    the output tables; ``baselines`` holds each method's full solver result.
+    """
+
+    summary: AssignSummary
     assignments: pd.DataFrame
     pairs: pd.DataFrame
     unfilled: pd.DataFrame
@@ -169,7 +182,7 @@ def _expected(result: AssignmentResult, weights: pd.Series) -> float:
     return float(weights.reindex(keys).fillna(0.0).sum())
 
 
-def _sanity(profiles: Any, model: Any, scored: pd.DataFrame) -> dict[str, Any]:
+def _sanity(profiles: Any, model: Any, scored: pd.DataFrame) -> SanitySummary:
     """The model's sanity checks on this pool (:func:`matching.model.sanity.check_pool`)."""
     metadata = getattr(model, "metadata", None) or {}
 
@@ -192,7 +205,12 @@ def _sanity(profiles: Any, model: Any, scored: pd.DataFrame) -> dict[str, Any]:
         for k, v in list(w.items()):
             if isinstance(v, float):
                 w[k] = round(v, 4)
-    return out
+    return SanitySummary(**out)
+
+
+def _gain_pct(value: float, reference: float) -> float | None:
+    """Percent gain of ``value`` over ``reference`` (2 decimals); None when nothing to compare."""
+    return round(100.0 * (value - reference) / reference, 2) if reference > 0 else None
 
 
 def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = None, *,
@@ -316,7 +334,7 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
 
     expected = {name: _expected(res, weights) for name, res in baselines.items()}
     local = expected["local_only"]
-    sroi_price = None
+    sroi_price: SroiPrice | None = None
     if options.objective == "durable+sroi":
         # What the SROI objective cost: the durable-only optimum over the same pairs.
         durable_only = solve_assignment(solver_pairs, capacity, locked=lock_arg,
@@ -326,44 +344,35 @@ def run_assignment(dataset: Dataset, model: Any, settings: Settings | None = Non
                             .to_numpy().tolist()))
                     ^ set(map(tuple, result.assignments[["candidate_id", "vacancy_id"]]
                               .to_numpy().tolist())))
-        sroi_price = {"durable_only_expected": round(best, 4),
-                      "expected_durable_cost": round(best - expected["optimal"], 4),
-                      "pairs_changed": moved // 2 + moved % 2}
-    summary = {
-        "objective": options.objective,
-        "expected_durable": expected["optimal"],
-        "objective_value": float(result.objective),
-        "n_assigned": len(result.assignments),
-        "n_candidates_available": int((dataset.candidates["status"] == "available").sum()),
-        "n_vacancies_open": len(open_vac),
-        "n_positions": int(capacity.sum()),
-        "n_raw_pairs": int(raw_pairs),
-        "n_scored_pairs": len(scored),
-        "n_pairs": len(pairs),
-        "n_locked": len(locked),
-        "n_forbidden": len(forbidden),
-        "model_version": str(model.metadata.get("version", "unknown")),
-        "solver": {"name": result.solver, "status": result.status,
-                   "gap": getattr(result, "gap", 0.0), "wall_time_s": round(result.wall_time_s, 3)},
-        "baselines": {name: {"expected_durable": round(expected[name], 4),
-                             "n_assigned": len(res.assignments)}
-                      for name, res in baselines.items()},
-        "gain_vs_local_pct": round(100.0 * (expected["optimal"] - local) / local, 2) if local > 0 else None,
-        "gain_vs_greedy_pct": round(100.0 * (expected["optimal"] - expected["greedy"]) / expected["greedy"], 2)
-        if expected["greedy"] > 0 else None,
-        "min_score": min_score,
-        "timings_s": {k: round(v, 3) for k, v in timings.items()},
-        "settings": {"min_score": min_score, "weight_scale": settings.weight_scale,
-                     "sroi_weight": settings.sroi_weight, "max_per_employer": options.max_per_employer,
-                     "min_share": dict(options.min_share) if options.min_share else None,
-                     "seed": settings.seed},
-        "created_for": dataset.path,
-        "lang": options.lang,
-        "sanity": sanity,
-        "sroi_price": sroi_price,
-    }
+        sroi_price = SroiPrice(durable_only_expected=round(best, 4),
+                               expected_durable_cost=round(best - expected["optimal"], 4),
+                               pairs_changed=moved // 2 + moved % 2)
+    summary = AssignSummary(
+        objective=options.objective, expected_durable=expected["optimal"],
+        objective_value=float(result.objective), n_assigned=len(result.assignments),
+        n_candidates_available=int((dataset.candidates["status"] == "available").sum()),
+        n_vacancies_open=len(open_vac), n_positions=int(capacity.sum()),
+        n_raw_pairs=int(raw_pairs), n_scored_pairs=len(scored), n_pairs=len(pairs),
+        n_locked=len(locked), n_forbidden=len(forbidden),
+        model_version=str(model.metadata.get("version", "unknown")),
+        solver=SolverSummary(name=result.solver, status=result.status,
+                             gap=getattr(result, "gap", 0.0),
+                             wall_time_s=round(result.wall_time_s, 3)),
+        baselines={name: BaselineSummary(expected_durable=round(expected[name], 4),
+                                         n_assigned=len(res.assignments))
+                   for name, res in baselines.items()},
+        gain_vs_local_pct=_gain_pct(expected["optimal"], local),
+        gain_vs_greedy_pct=_gain_pct(expected["optimal"], expected["greedy"]),
+        min_score=min_score, timings_s={k: round(v, 3) for k, v in timings.items()},
+        settings=RunSettings(min_score=min_score, weight_scale=settings.weight_scale,
+                             sroi_weight=settings.sroi_weight,
+                             max_per_employer=options.max_per_employer,
+                             min_share=dict(options.min_share) if options.min_share else None,
+                             seed=settings.seed),
+        created_for=dataset.path, lang=options.lang, sanity=sanity, sroi_price=sroi_price,
+    )
     log.info("assigned %d of %d positions; expected durable %.1f (local only %.1f) in %.1fs",
-             summary["n_assigned"], summary["n_positions"], expected["optimal"], local, timings["total"])
+             summary.n_assigned, summary.n_positions, expected["optimal"], local, timings["total"])
     return AssignmentRun(summary=summary, assignments=assignments,
                          pairs=pairs.drop(columns=["cand_idx", "vac_idx"]), unfilled=unfilled,
                          unassigned=unassigned, coverage=coverage, flows=flows, baselines=baselines)

@@ -25,7 +25,6 @@ import logging
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -52,6 +51,16 @@ from matching.texts.phrases import (
     probability_pct,
     round_probability,
 )
+from matching.workflows.shortlist_result import (
+    CandidateSubject,
+    ModelNote,
+    ShortlistResult,
+    ShortlistRow,
+    VacancySubject,
+)
+
+__all__ = ["SKILL_IMPORTANCE_RATIO", "Matcher", "ShortlistResult", "ShortlistRow", "model_notes",
+           "near_miss_detail", "row_display", "suggest_ids"]
 
 log = logging.getLogger(__name__)
 
@@ -66,40 +75,6 @@ importance of the skill features together (``required_skill_coverage`` +
 importance of the model's most important feature. Read from the model's
 ``metadata["importance"]`` (``{feature: mean drop in ROC AUC on the test split}``); no note when
 it is absent."""
-
-
-@dataclass(frozen=True)
-class ShortlistResult:
-    """A shortlist as data: what the CLI renders and the HTTP service returns."""
-
-    mode: Literal["vacancy", "candidate"]
-    subject_id: str
-    model_version: str
-    rank_by: str
-    considered: int
-    excluded: dict[str, int]
-    rows: list[dict[str, Any]]
-    near_misses: list[dict[str, Any]]
-    subject: dict[str, Any] = field(default_factory=dict)
-    lang: str = "nl"
-    elapsed_s: float = 0.0
-    notes: list[dict[str, Any]] = field(default_factory=list)
-    """What the active model says about itself (:func:`model_notes`), for the footer."""
-
-    def to_dict(self) -> dict[str, Any]:
-        key = "vacancy_id" if self.mode == "vacancy" else "candidate_id"
-        return {
-            key: self.subject_id,
-            "model_version": self.model_version,
-            "rank_by": self.rank_by,
-            "considered": self.considered,
-            "excluded": dict(self.excluded),
-            "shortlist": self.rows,
-            "near_misses": self.near_misses,
-            "subject": self.subject,
-            "notes": self.notes,
-            "lang": self.lang,
-        }
 
 
 def suggest_ids(value: str, ids: list[str] | np.ndarray, limit: int = 3) -> list[str]:
@@ -135,7 +110,7 @@ def _finite(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def model_notes(model: Any, lang: str = "nl") -> list[dict[str, Any]]:
+def model_notes(model: Any, lang: str = "nl") -> list[ModelNote]:
     """Notes on what the active model learnt, for the shortlist footer (and JSON ``notes``).
 
     ``skills_barely_predict``: the skill features' permutation importance together is below
@@ -147,7 +122,7 @@ def model_notes(model: Any, lang: str = "nl") -> list[dict[str, Any]]:
     >>> class M:
     ...     metadata = {"importance": {"occupation_match_level": 0.2, "reach_ratio": 0.1,
     ...                                "required_skill_coverage": 0.01}}
-    >>> model_notes(M(), "en")[0]["text"].split(";")[0]
+    >>> model_notes(M(), "en")[0].text.split(";")[0]
     'In the placement history, skills barely predict durability'
     >>> model_notes(object())
     []
@@ -171,14 +146,14 @@ def model_notes(model: Any, lang: str = "nl") -> list[dict[str, Any]]:
                      key=lambda name: (-values[name], name))[:2]
     names = [spec(name).label_nl if lang == "nl" else spec(name).label_en for name in leading]
     top_text = f" {text('and', lang)} ".join(names) if names else "–"
-    return [{
-        "code": "skills_barely_predict",
-        "text": text("note_skills_barely_predict", lang, top=top_text),
-        "skill_importance": round(skills, 5),
-        "top_importance": round(top, 5),
-        "ratio": round(ratio, 4),
-        "threshold": SKILL_IMPORTANCE_RATIO,
-    }]
+    return [ModelNote(
+        code="skills_barely_predict",
+        text=text("note_skills_barely_predict", lang, top=top_text),
+        skill_importance=round(skills, 5),
+        top_importance=round(top, 5),
+        ratio=round(ratio, 4),
+        threshold=SKILL_IMPORTANCE_RATIO,
+    )]
 
 
 def _beyond_reach(excess_km: float, lang: str) -> str:
@@ -354,28 +329,28 @@ class Matcher:
     def _excluded(result: Any) -> dict[str, int]:
         return {name: int(result.removed.get(name, 0)) for name in CONSTRAINTS}
 
-    def _vacancy_subject(self, vacancy_id: str) -> dict[str, Any]:
+    def _vacancy_subject(self, vacancy_id: str) -> VacancySubject:
         vac = self._vacs.loc[vacancy_id]
         project = self._projects.loc[vac["project_id"]]
-        return {
-            "vacancy_id": vacancy_id,
-            "title": _clean(vac["title"]),
-            "project_id": _clean(vac["project_id"]),
-            "project_name": _clean(project["name"]),
-            "employer_id": _clean(vac["employer_id"]),
-            "positions": _clean(vac["positions"]),
-        }
+        return VacancySubject(
+            vacancy_id=vacancy_id,
+            title=_clean(vac["title"]),
+            project_id=_clean(vac["project_id"]),
+            project_name=_clean(project["name"]),
+            employer_id=_clean(vac["employer_id"]),
+            positions=_clean(vac["positions"]),
+        )
 
-    def _candidate_subject(self, candidate_id: str, lang: str) -> dict[str, Any]:
+    def _candidate_subject(self, candidate_id: str, lang: str) -> CandidateSubject:
         cand = self._cands.loc[candidate_id]
         group, mobility = _clean(cand.get("target_group")), _clean(cand.get("mobility"))
-        return {
-            "candidate_id": candidate_id,
-            "target_group": group,
-            "target_group_label": label("target_group", group, lang) or None,
-            "mobility": mobility,
-            "mobility_label": label("mobility", mobility, lang) or None,
-        }
+        return CandidateSubject(
+            candidate_id=candidate_id,
+            target_group=group,
+            target_group_label=label("target_group", group, lang) or None,
+            mobility=mobility,
+            mobility_label=label("mobility", mobility, lang) or None,
+        )
 
     def _profiles_in(self, lang: str) -> Any:
         """The profiles with labels (skills, certificates) in ``lang``: the same profiles, only
@@ -398,7 +373,7 @@ class Matcher:
         return frame.sort_values(["_key", key_id], ascending=[False, True], kind="mergesort")
 
     def _rank(self, result: Any, top: int, rank_by: RankBy, lang: str, n_near: int,
-              mode: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+              mode: str) -> tuple[list[ShortlistRow], list[ShortlistRow]]:
         """Score every admissible pair, keep the best ``top``; the same for near misses.
 
         Admissible pairs and near misses are scored in one model call and the chosen rows are
@@ -426,30 +401,31 @@ class Matcher:
         return rows, near_rows
 
     def _rows(self, frame: pd.DataFrame, explanations: list[Any], lang: str, mode: str,
-              near_miss: bool = False) -> list[dict[str, Any]]:
+              near_miss: bool = False) -> list[ShortlistRow]:
+        """The typed rows of ``frame`` (best first), explained and labelled in ``lang``.
+
+        In vacancy mode the vacancy's title, project and employer are left out: the vacancy
+        is the shortlist's subject (:class:`ShortlistRow` writes them for candidate mode only).
+        """
         if frame.empty:
             return []
         ci = frame["cand_idx"].to_numpy()
         vi = frame["vac_idx"].to_numpy()
         details = pair_details(self._profiles_in(lang), ci, vi).reset_index(drop=True)
-        out: list[dict[str, Any]] = []
+        out: list[ShortlistRow] = []
         for rank, (row, det, expl) in enumerate(
             zip(frame.itertuples(index=False), details.to_dict("records"), explanations, strict=True),
             start=1,
         ):
-            record: dict[str, Any] = {"rank": rank}
-            if mode == "vacancy":
-                record["candidate_id"] = row.candidate_id
-            else:
-                record["vacancy_id"] = row.vacancy_id
+            record: dict[str, Any] = {"rank": rank, "candidate_id": row.candidate_id,
+                                      "vacancy_id": row.vacancy_id}
+            if mode != "vacancy":
                 vac = self._vacs.loc[row.vacancy_id]
                 record["title"] = _clean(vac["title"])
                 record["project_id"] = _clean(vac["project_id"])
                 record["employer_id"] = _clean(vac["employer_id"])
-            record.update({
-                "score": round_probability(float(row.score)),
-                "probability_pct": probability_pct(float(row.score)),
-            })
+            record["score"] = round_probability(float(row.score))
+            record["probability_pct"] = probability_pct(float(row.score))
             record.update({k: _clean(v) for k, v in det.items()
                            if k not in ("candidate_id", "vacancy_id")})
             for key in ("support_needs", "support_offered", "support_missing"):
@@ -469,5 +445,5 @@ class Matcher:
                 record["constraint_detail"] = near_miss_detail(record, lang)
             record["display"] = row_display(record, lang)
             record["reasons"] = expl.to_dict()
-            out.append(record)
+            out.append(ShortlistRow(**record))
         return out

@@ -3,18 +3,32 @@
 Public names are imported lazily (``features.X`` loads its module on first use), so that
 ``import features.spec`` stays light.
 
-==========================  ================================================================
-module                      job
-==========================  ================================================================
-:mod:`features.spec`        the feature table (names, meaning, monotone direction)
-:mod:`features.vocabulary`  free-text term → vocabulary id, once per distinct term
-:mod:`features.geo`         PC4 → coordinates, distance, ferry penalty, reach
-:mod:`features.profiles`    candidates and vacancies → arrays, once per entity
-:mod:`features.pairs`       vectorised pair features and human-readable pair details
-:mod:`features.blocking`    hard constraints over the cross product, in bounded memory
-:mod:`features.transformer` scikit-learn transformer over pairs in wide form
-:mod:`features.history`     training rows from the placement history (+ audit columns)
-==========================  ================================================================
+==============================  ============================================================
+module                          job
+==============================  ============================================================
+:mod:`features.settings`        :class:`FeatureSettings`, the one set of feature defaults
+:mod:`features.inputs`          the input tables (:class:`Tables`), columns and code lists
+:mod:`features.errors`          the errors features raises on purpose
+:mod:`features.reference`       the shipped reference tables (geography, vocabularies)
+:mod:`features.spec`            the feature table (names, meaning, monotone direction)
+:mod:`features.vocabulary`      free-text term → vocabulary id, once per distinct term
+:mod:`features.vocabularies`    the skill, certificate and occupation vocabularies
+:mod:`features.geo`             PC4 → coordinates, distance, ferry penalty, reach
+:mod:`features.valuation`       SROI building blocks: the value of a placement
+:mod:`features.profiles`        candidates and vacancies → arrays, once per entity (steps in
+                                ``resolve``, ``candidates``, ``vacancies``, ``profile_types``,
+                                ``cells``)
+:mod:`features.pairs`           vectorised pair features and human-readable pair details
+:mod:`features.blocking`        hard constraints over the cross product, in bounded memory
+:mod:`features.transformer`     scikit-learn transformer over pairs in wide form
+:mod:`features.history`         training rows from the placement history (+ audit columns)
+:mod:`features.term_cache`      term resolutions cached between runs
+==============================  ============================================================
+
+The library never imports ``matching`` (an import-linter contract in ``pyproject.toml``); an
+application passes its tables (anything shaped like :class:`features.inputs.Tables`) and its
+settings (a :class:`features.settings.FeatureSettings`, or a subclass such as sroi-match's
+``Settings``).
 """
 
 from __future__ import annotations

@@ -447,3 +447,17 @@ def test_config_settings_reach_every_command(command: str, fuzzy_certificate: Pa
     assert "VCA-basiss" in result.output and "certificate" in result.output
     if command in ("validate", "shortlist"):  # the quick ones: the default cut-off accepts it
         assert_clean_exit(run(command, "--data", fuzzy_certificate, *extra), 0)
+
+
+def test_a_feature_library_input_error_exits_2_without_traceback(monkeypatch) -> None:
+    """Errors the features library raises for bad input end as exit code 2, like ours."""
+    import features.errors
+
+    def broken(*args, **kwargs):
+        raise features.errors.UnknownIdError("candidate", "C9", ["C90"])
+
+    monkeypatch.setattr("matching.data.loading.load_dataset", broken)
+    result = run("validate", "--data", FIXTURES / "dataset")
+    assert_clean_exit(result, 2)
+    assert "unknown candidate 'C9'; did you mean C90?" in result.output
+    assert "Internal error" not in result.output

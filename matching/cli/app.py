@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from features.errors import FeaturesError
 from matching.core.errors import SroiMatchError, ValidationError
 
 log = logging.getLogger("matching")
@@ -77,6 +78,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except SroiMatchError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except FeaturesError as exc:  # bad input found by the feature library: exit 2
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # an internal bug: short message, traceback only with --debug

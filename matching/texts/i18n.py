@@ -113,7 +113,7 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 """Labels of the codes people would otherwise read raw, per kind. Target groups are labelled
-from the reference table (``matching/data/reference/data/target_groups.csv``), see :func:`label`."""
+from the reference table (``features/reference/data/target_groups.csv``), see :func:`label`."""
 
 
 @lru_cache(maxsize=2)

@@ -14,10 +14,18 @@ from matching.optimize.flow import (
     prepare_pairs,
     solve_assignment,
 )
-from matching.optimize.sroi import CPSAT_STATUS_MESSAGES, cpsat_status_error, solve_sroi_assignment
+from matching.optimize.sroi import (
+    CPSAT_STATUS_MESSAGES,
+    SroiObligations,
+    SroiParams,
+    cpsat_status_error,
+    solve_sroi,
+    solve_sroi_assignment,
+)
 
 __all__ = [
     "CPSAT_STATUS_MESSAGES", "MCF_STATUS_MESSAGES", "AssignmentResult", "PreparedPairs",
-    "build_result", "cpsat_status_error", "greedy_assignment", "mcf_status_error",
-    "prepare_pairs", "sequential_assignment", "solve_assignment", "solve_sroi_assignment",
+    "SroiObligations", "SroiParams", "build_result", "cpsat_status_error", "greedy_assignment",
+    "mcf_status_error", "prepare_pairs", "sequential_assignment", "solve_assignment", "solve_sroi",
+    "solve_sroi_assignment",
 ]

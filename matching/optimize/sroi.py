@@ -2,9 +2,17 @@
 
 Maximises expected durable placements plus a concave bonus for covering each project's
 outstanding SROI obligation (no reward beyond it), with an optional cap per employer and
-minimum shares per target group; warm-started with min-cost-flow solutions. The integer scale
-and tie rules are those documented in :mod:`matching.optimize.flow`, which re-exports
-:func:`solve_sroi_assignment`.
+minimum shares per target group; warm-started with min-cost-flow solutions
+(:func:`matching.optimize.sroi_data.sroi_warm_start`). The integer scale and tie rules are
+those documented in :mod:`matching.optimize.flow`.
+
+The model is built with the public ``ortools.sat.python.cp_model`` API only (``CpModel``,
+``new_bool_var``, ``add_at_most_one``, ``add_linear_constraint``, ``maximize`` with
+``LinearExpr.weighted_sum``, ``add_hint``; solver settings via ``CpSolver.parameters``).
+What to solve is split in two frozen dataclasses: :class:`SroiObligations` (the mappings:
+vacancy → project, project → outstanding EUR, vacancy → employer, candidate → group) and
+:class:`SroiParams` (objective weight, caps, shares, scale and solver settings);
+:func:`solve_sroi` takes them, :func:`solve_sroi_assignment` is the keyword-argument form.
 """
 
 from __future__ import annotations
@@ -13,12 +21,11 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model, cp_model_helper
+from ortools.sat.python import cp_model
 
 from matching.core.errors import DataError, SolverError
 from matching.optimize.flow import (
@@ -26,11 +33,17 @@ from matching.optimize.flow import (
     _INT_LIMIT,
     AssignmentResult,
     PreparedPairs,
-    _examples,
     _scaled_weights,
-    _solve_flow,
     build_result,
     prepare_pairs,
+)
+from matching.optimize.sroi_data import (
+    SroiData,
+    check_sroi_inputs,
+    covered_eur,
+    share_deficit,
+    sroi_objective,
+    sroi_warm_start,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,9 +57,6 @@ CPSAT_STATUS_MESSAGES: Mapping[str, str | None] = {
     "UNKNOWN": "CP-SAT found no solution within the time limit; raise time_limit_s",
 }
 """Every ``CpSolverStatus``; ``None`` means a usable solution, a message means SolverError."""
-
-
-# --------------------------------------------------------------------------- CP-SAT (SROI)
 
 
 def cpsat_status_error(status_name: str) -> SolverError | None:
@@ -65,266 +75,289 @@ def cpsat_status_error(status_name: str) -> SolverError | None:
     return None if message is None else SolverError(f"{message} (status {status_name})")
 
 
-
-def _lookup(mapping: Mapping[Any, Any] | pd.Series, keys: np.ndarray) -> np.ndarray:
-    series = mapping if isinstance(mapping, pd.Series) else pd.Series(dict(mapping), dtype=object)
-    return series.reindex(pd.Index(keys, dtype=object)).to_numpy(dtype=object)
+# --------------------------------------------------------------------------- inputs
 
 
-@dataclass
-class _SroiData:
-    """Checked SROI inputs, aligned with the rows of :class:`PreparedPairs`."""
+@dataclass(frozen=True, eq=False)
+class SroiObligations:
+    """The SROI mappings a solve needs beyond the pairs (see :func:`solve_sroi_assignment`).
 
-    projects: list[Any]
-    """Every project named in ``outstanding`` or ``project_of`` (sorted by ``str``)."""
-    outstanding: np.ndarray
-    """EUR outstanding per project in ``projects``."""
-    project: np.ndarray
-    """Project code per pair row (index into ``projects``); -1 when the vacancy has none."""
-    value: np.ndarray
-    """EUR per pair row (float, as given)."""
-    employer: np.ndarray | None
-    """Employer code per *vacancy code* when ``max_per_employer`` is set."""
-    employer_names: list[Any]
-    group: np.ndarray | None
-    """Group code per pair row (-1: no group) when ``min_share`` is set."""
-    shares: list[tuple[Any, Fraction]]
-
-
-def _check_sroi_inputs(
-    prep: PreparedPairs,
-    value_column: str,
-    project_of: Mapping[Any, Any] | pd.Series,
-    outstanding: Mapping[Any, float] | pd.Series,
-    max_per_employer: int | None,
-    employer_of: Mapping[Any, Any] | pd.Series | None,
-    min_share: Mapping[Any, float] | None,
-    group_of: Mapping[Any, Any] | pd.Series | None,
-) -> _SroiData:
-    value = prep.pairs[value_column].to_numpy(dtype=float)
-    if (value < 0).any():
-        raise DataError(f"pairs column {value_column!r} must be ≥ 0 EUR; bad row(s) {_examples(np.flatnonzero(value < 0))}")
-    out = (outstanding if isinstance(outstanding, pd.Series) else pd.Series(dict(outstanding), dtype=object))
-    out = pd.to_numeric(out, errors="coerce").astype(float)
-    bad = out.isna() | (out < 0) | ~np.isfinite(out)
-    if bad.any():
-        raise DataError(f"outstanding must be a finite EUR amount ≥ 0 per project; bad: {_examples(out.index[bad].tolist())}")
-    vac_project = _lookup(project_of, prep.vacancies)
-    projects = sorted(set(out.index) | {p for p in vac_project if not pd.isna(p)}, key=str)
-    project_index = pd.Index(projects, dtype=object)
-    vac_project_code = np.where(
-        pd.isna(vac_project), -1, project_index.get_indexer(pd.Index(vac_project, dtype=object))
-    )
-    employer, employer_names = None, []
-    if max_per_employer is not None:
-        if employer_of is None:
-            raise DataError("max_per_employer needs employer_of (vacancy → employer)")
-        if int(max_per_employer) != max_per_employer or max_per_employer < 0:
-            raise DataError(f"max_per_employer must be a whole number ≥ 0, got {max_per_employer!r}")
-        vac_employer = _lookup(employer_of, prep.vacancies)
-        used = np.unique(prep.vac)
-        unknown = [prep.vacancies[v] for v in used if pd.isna(vac_employer[v])]
-        if unknown:
-            raise DataError(f"employer_of has no employer for vacancy {_examples(unknown)}")
-        filled = np.where(pd.isna(vac_employer), "", vac_employer).astype(object)
-        codes, names = pd.factorize(pd.Series(filled, dtype=object), sort=True)
-        employer, employer_names = codes.astype(np.int64), list(names)
-        locks = np.bincount(employer[prep.vac[prep.locked]], minlength=len(employer_names))
-        over = [f"{employer_names[e]!r} ({n} locked)" for e, n in enumerate(locks) if n > max_per_employer]
-        if over:
-            raise DataError(f"locked pairs exceed max_per_employer={max_per_employer} at employer {', '.join(over)}")
-    group, shares = None, []
-    if min_share:
-        if group_of is None:
-            raise DataError("min_share needs group_of (candidate → target group)")
-        for g in sorted(min_share, key=str):
-            share = float(min_share[g])
-            if not 0 <= share <= 1:
-                raise DataError(f"min_share[{g!r}] must be a fraction in [0, 1], got {min_share[g]!r}")
-            shares.append((g, Fraction(share).limit_denominator(1000)))
-        cand_group = pd.Index(_lookup(group_of, prep.candidates), dtype=object)
-        group = pd.Index([g for g, _ in shares], dtype=object).get_indexer(cand_group)[prep.cand]
-    return _SroiData(
-        projects=projects,
-        outstanding=out.reindex(project_index, fill_value=0.0).to_numpy(dtype=float),
-        project=vac_project_code[prep.vac],
-        value=value,
-        employer=employer,
-        employer_names=employer_names,
-        group=group,
-        shares=shares,
-    )
-
-
-def _covered(data: _SroiData, chosen: np.ndarray) -> np.ndarray:
-    rows = chosen & (data.project >= 0)
-    return np.bincount(data.project[rows], weights=data.value[rows], minlength=len(data.projects))
-
-
-def _sroi_objective(prep: PreparedPairs, data: _SroiData, chosen: np.ndarray, sroi_weight: float) -> float:
-    """The float objective: chosen weights plus ``sroi_weight`` × capped coverage shares."""
-    covered, out = _covered(data, chosen), data.outstanding
-    share = np.minimum(covered[out > 0] / out[out > 0], 1.0)
-    return float(prep.weight[chosen].sum()) + sroi_weight * float(share.sum())
-
-
-def _share_deficit(data: _SroiData, chosen: np.ndarray) -> np.ndarray:
-    """Per ``min_share`` group: ``num · placed − den · placed_in_group`` (> 0 means violated)."""
-    if data.group is None:
-        return np.zeros(0, dtype=np.int64)
-    total = int(chosen.sum())
-    counts = np.bincount(data.group[chosen & (data.group >= 0)], minlength=len(data.shares))
-    return np.array(
-        [share.numerator * total - share.denominator * int(counts[code])
-         for code, (_, share) in enumerate(data.shares)],
-        dtype=np.int64,
-    )
-
-
-def _drop_for_shares(prep: PreparedPairs, data: _SroiData, chosen: np.ndarray) -> np.ndarray:
-    """Unassign the lowest-weight placements outside a short group until the shares hold."""
-    chosen = chosen.copy()
-    for _ in range(int(chosen.sum())):
-        deficit = _share_deficit(data, chosen)
-        if (deficit <= 0).all():
-            break
-        short = int(np.argmax(deficit))
-        drop = np.flatnonzero(chosen & ~prep.locked & (data.group != short))
-        if len(drop) == 0:
-            break
-        chosen[drop[np.lexsort((drop, prep.weight[drop]))[0]]] = False
-    return chosen
-
-
-def _sroi_warm_start(
-    prep: PreparedPairs, data: _SroiData, sroi_weight: float, weight_scale: int, employer_cap: int | None,
-    rounds: int = 4, price_rounds: int = 15,
-) -> np.ndarray:
-    """A good starting assignment by repeated min-cost flow (deterministic heuristic).
-
-    1. Target-group shares: raise a bonus on the weights of each short group's pairs until
-       the flow meets every ``min_share`` (Lagrangian style; finally unassign low-weight
-       placements outside short groups if the bonuses do not suffice).
-    2. SROI coverage: each round gives every pair its weight plus the coverage it would add
-       to its project given the other placements of the best assignment so far, solves the
-       flow again (employer caps are exact in the network) and keeps the result if its
-       true objective is higher and the shares still hold.
-    3. Project prices: ``price_rounds`` flows in which each project pays a price per EUR
-       of (capped) value, lowered when the project ends over-covered and raised when it
-       ends under-covered; the best share-feasible assignment seen is kept.
-
-    CP-SAT proves the rest.
-    """
-    def solve(weight: np.ndarray) -> np.ndarray:
-        return _solve_flow(prep, weight_scale, weight=weight, employer=data.employer, employer_cap=employer_cap)
-
-    def feasible(chosen: np.ndarray) -> bool:
-        return bool((_share_deficit(data, chosen) <= 0).all())
-
-    def with_bonus(bonus: np.ndarray) -> np.ndarray:
-        return prep.weight + np.where(data.group >= 0, bonus[np.maximum(data.group, 0)], 0.0)
-
-    base = prep.weight
-    best = solve(base)
-    if data.group is not None and not feasible(best):
-        bonus = np.zeros(len(data.shares))
-        step = 0.05 * float(np.abs(prep.weight).max(initial=1.0))
-        for _ in range(12):  # grow the bonus of short groups until the shares hold ...
-            short = _share_deficit(data, best) > 0
-            if not short.any():
-                break
-            bonus[short] += step
-            step *= 1.6
-            best = solve(with_bonus(bonus))
-        if feasible(best):  # ... then shrink all bonuses together as far as they still hold
-            low, high = 0.0, 1.0
-            for _ in range(8):
-                middle = (low + high) / 2
-                trial = solve(with_bonus(middle * bonus))
-                if feasible(trial):
-                    high, best = middle, trial
-                else:
-                    low = middle
-            base = with_bonus(high * bonus)
-        else:
-            best = _drop_for_shares(prep, data, best)
-    best_value = _sroi_objective(prep, data, best, sroi_weight)
-    has_project = data.project >= 0
-    out = np.where(data.outstanding > 0, data.outstanding, np.inf)
-    if sroi_weight <= 0 or not (data.outstanding > 0).any():
-        return best
-    for damping in np.linspace(1.0, 0.5, rounds):
-        covered = _covered(data, best)
-        current = np.where(has_project, covered[np.maximum(data.project, 0)] - data.value * best, 0.0)
-        need = np.where(has_project, out[np.maximum(data.project, 0)], np.inf)
-        gain = np.where(has_project, (np.minimum(current + data.value, need) - np.minimum(current, need)) / need, 0.0)
-        candidate = solve(base + damping * sroi_weight * gain)
-        value = _sroi_objective(prep, data, candidate, sroi_weight)
-        if value > best_value + 0.5 / weight_scale and feasible(candidate):
-            best, best_value = candidate, value
-    # Price adjustment: each project pays a price per EUR covered (at most its full bonus
-    # per EUR); over-covered projects lower their price, under-covered ones raise it.
-    project = np.maximum(data.project, 0)
-    capped_value = np.where(has_project, np.minimum(data.value, data.outstanding[project]), 0.0)
-    top_price = np.where(data.outstanding > 0, sroi_weight / np.where(data.outstanding > 0, data.outstanding, 1.0), 0.0)
-    price = top_price.copy()
-    for _ in range(price_rounds):
-        candidate = solve(base + price[project] * capped_value)
-        value = _sroi_objective(prep, data, candidate, sroi_weight)
-        if value > best_value + 0.5 / weight_scale and feasible(candidate):
-            best, best_value = candidate, value
-        covered = _covered(data, candidate)
-        over, under = covered > data.outstanding, covered < data.outstanding
-        price = np.where(over, 0.8 * price, np.where(under, np.minimum(1.15 * price, top_price), price))
-    return best
-
-
-class _ProtoModel:
-    """Writes a CP-SAT model straight into its ``CpModelProto`` with bulk array operations.
-
-    The typed ``CpModel`` API creates one Python object per variable and per term; at 170k
-    pair variables that costs about 6 s of a 60 s budget. This writer fills the same
-    proto fields (variables, ``at_most_one``, ``linear``, objective, hint) from numpy arrays
-    in well under a second; the model is validated before solving.
+    Examples
+    --------
+    >>> SroiObligations(project_of={"v1": "p1"}, outstanding={"p1": 10_000.0}).employer_of is None
+    True
     """
 
-    def __init__(self) -> None:
-        self.model = cp_model.CpModel()
-        self.proto = self.model.proto
+    project_of: Mapping[Any, Any] | pd.Series
+    """Vacancy → project; a vacancy without a project earns no SROI bonus."""
+    outstanding: Mapping[Any, float] | pd.Series
+    """Project → outstanding obligation in EUR (missing means 0)."""
+    employer_of: Mapping[Any, Any] | pd.Series | None = None
+    """Vacancy → employer; needed by :attr:`SroiParams.max_per_employer`."""
+    group_of: Mapping[Any, Any] | pd.Series | None = None
+    """Candidate → target group; needed by :attr:`SroiParams.min_share`."""
 
-    def new_vars(self, count: int, lower: int, upper: int) -> np.ndarray:
-        first = len(self.proto.variables)
-        template = cp_model_helper.IntegerVariableProto()
-        template.domain.extend([int(lower), int(upper)])
-        self.proto.variables.extend([template] * count)
-        return np.arange(first, first + count, dtype=np.int64)
 
-    def fix(self, index: int, value: int) -> None:
-        var = self.proto.variables[int(index)]
-        var.domain.clear()
-        var.domain.extend([int(value), int(value)])
+@dataclass(frozen=True)
+class SroiParams:
+    """How to solve: objective weight, caps and shares, integer scale and CP-SAT settings.
 
-    def at_most_one(self, literals: np.ndarray) -> None:
-        self.proto.constraints.add().at_most_one.literals.extend(literals.tolist())
+    The fields are the keyword arguments of :func:`solve_sroi_assignment` with the same names
+    and defaults (documented there).
 
-    def linear(self, variables: np.ndarray, coeffs: np.ndarray, lower: int, upper: int) -> None:
-        linear = self.proto.constraints.add().linear
-        linear.vars.extend(np.asarray(variables).tolist())
-        linear.coeffs.extend(np.asarray(coeffs, dtype=np.int64).tolist())
-        linear.domain.extend([int(lower), int(upper)])
+    Examples
+    --------
+    >>> SroiParams(time_limit_s=10).num_workers, SroiParams().value_column
+    (2, 'sroi_value')
+    """
 
-    def maximize(self, variables: np.ndarray, coeffs: np.ndarray) -> None:
-        objective = self.proto.objective
-        objective.vars.extend(np.asarray(variables).tolist())
-        objective.coeffs.extend((-np.asarray(coeffs, dtype=np.int64)).tolist())
-        objective.scaling_factor = -1.0
+    sroi_weight: float = _DEFAULTS.sroi_weight
+    value_column: str = "sroi_value"
+    max_per_employer: int | None = None
+    min_share: Mapping[Any, float] | None = None
+    time_limit_s: float = 60.0
+    num_workers: int = 2
+    seed: int = 0
+    deterministic: bool = False
+    gap_limit: float = 0.0
+    cpsat_params: Mapping[str, Any] | None = None
+    weight_scale: int = _DEFAULTS.weight_scale
 
-    def hint(self, variables: np.ndarray, values: np.ndarray) -> None:
-        self.proto.solution_hint.vars.extend(np.asarray(variables).tolist())
-        self.proto.solution_hint.values.extend(np.asarray(values, dtype=np.int64).tolist())
+    @property
+    def employer_cap(self) -> int | None:
+        """``max_per_employer`` as an ``int`` (``None``: no cap)."""
+        return None if self.max_per_employer is None else int(self.max_per_employer)
+
+
+# --------------------------------------------------------------------------- model
 
 
 _INT64_MAX = np.iinfo(np.int64).max
+
+
+@dataclass
+class _SroiModel:
+    """A built CP-SAT model and how its variables map back to the pairs."""
+
+    model: cp_model.CpModel
+    rows: np.ndarray
+    """Rows of :class:`PreparedPairs` that have a variable (``x[i]`` is row ``rows[i]``)."""
+    x: list[cp_model.IntVar]
+    """One 0/1 variable per row in ``rows``; a locked row's domain is fixed to ``[1, 1]``."""
+    cover: list[cp_model.IntVar]
+    """Coverage share ``y_p`` per project in ``cover_projects``."""
+    cover_projects: list[int]
+    value_eur: np.ndarray
+    """Whole EUR per variable row."""
+    out_eur: np.ndarray
+    """Whole EUR outstanding per project."""
+    bonus_scale: int
+    """``round(sroi_weight · weight_scale)``: the integer value of one fully covered project."""
+
+
+def _add_sum_at_most(model: cp_model.CpModel, variables: list[cp_model.IntVar], cap: int) -> None:
+    """``0 ≤ Σ variables ≤ cap``."""
+    model.add_linear_constraint(cp_model.LinearExpr.sum(variables), 0, cap)
+
+
+def _add_capacity_constraints(
+    model: cp_model.CpModel, x: np.ndarray, groups: np.ndarray, caps: np.ndarray | int
+) -> None:
+    """``Σ x ≤ cap`` per value of ``groups`` (only where it can bind, i.e. more members than cap).
+
+    ``caps`` is one cap per group code or one cap for all; members keep their row order.
+    """
+    order = np.argsort(groups, kind="stable")
+    for members in np.split(order, np.flatnonzero(np.diff(groups[order])) + 1):
+        if not len(members):
+            continue
+        cap = int(caps if np.isscalar(caps) else caps[groups[members[0]]])
+        if len(members) > cap:
+            _add_sum_at_most(model, x[members].tolist(), cap)
+
+
+def _add_share_constraints(model: cp_model.CpModel, x: np.ndarray, group_r: np.ndarray, data: SroiData) -> None:
+    """Per ``min_share`` group ``g`` with share ``num/den > 0``: ``den · Σ_g x − num · Σ x ≥ 0``."""
+    for code, (_, share) in enumerate(data.shares):
+        if share > 0:
+            coeffs = np.where(group_r == code, share.denominator, 0) - share.numerator
+            model.add_linear_constraint(cp_model.LinearExpr.weighted_sum(x.tolist(), coeffs.tolist()), 0, _INT64_MAX)
+
+
+def _add_coverage(
+    model: cp_model.CpModel, x: np.ndarray, project_r: np.ndarray, value_eur: np.ndarray,
+    out_eur: np.ndarray, bonus_scale: int,
+) -> tuple[list[cp_model.IntVar], list[int]]:
+    """One share variable ``y_p ∈ [0, bonus_scale]`` per project that something can cover.
+
+    ``out_p · y_p − bonus_scale · Σ min(value, out_p) · x ≤ 0``. Capping each value at
+    ``out_p`` changes no integer solution (``y_p ≤ bonus_scale`` anyway) but tightens the LP
+    relaxation: no fraction of one big placement covers it all. Returns the ``y`` variables
+    and their project codes.
+    """
+    cover: list[cp_model.IntVar] = []
+    cover_projects: list[int] = []
+    if bonus_scale <= 0:
+        return cover, cover_projects
+    for p in np.flatnonzero(out_eur > 0):
+        members = np.flatnonzero((project_r == p) & (value_eur > 0))
+        if len(members):
+            y = model.new_int_var(0, bonus_scale, "")
+            capped = np.minimum(value_eur[members], out_eur[p])
+            terms = [y, *x[members].tolist()]
+            coeffs = [int(out_eur[p]), *(-bonus_scale * capped).tolist()]
+            model.add_linear_constraint(cp_model.LinearExpr.weighted_sum(terms, coeffs), -_INT64_MAX, 0)
+            cover.append(y)
+            cover_projects.append(int(p))
+    return cover, cover_projects
+
+
+def _build_model(prep: PreparedPairs, data: SroiData, params: SroiParams) -> _SroiModel:
+    """The CP-SAT model: variables, constraints and objective (see :func:`solve_sroi_assignment`)."""
+    rows = np.flatnonzero(prep.eligible & (prep.capacity[prep.vac] > 0))
+    n = len(rows)
+    w_int = _scaled_weights(prep.weight[rows], params.weight_scale, n + len(data.projects) + 1)
+    bonus_scale = round(params.sroi_weight * params.weight_scale)
+    value_eur = np.rint(data.value[rows]).astype(np.int64)
+    out_eur = np.rint(data.outstanding).astype(np.int64)
+    if bonus_scale * (int(value_eur.sum()) + int(out_eur.max(initial=0))) >= _INT_LIMIT:
+        raise DataError(f"SROI values overflow int64 at weight_scale {params.weight_scale}; lower it")
+
+    model = cp_model.CpModel()
+    locked = prep.locked[rows].tolist()
+    x = np.empty(n, dtype=object)
+    x[:] = [model.new_int_var(1, 1, "") if lock else model.new_bool_var("") for lock in locked]
+    cand_r, vac_r = prep.cand[rows], prep.vac[rows]
+    for members in np.split(np.arange(n), np.flatnonzero(np.diff(cand_r)) + 1):
+        if len(members) > 1:  # each candidate at most once
+            model.add_at_most_one(x[members].tolist())
+    _add_capacity_constraints(model, x, vac_r, prep.capacity)
+    if data.employer is not None and params.employer_cap is not None:
+        _add_capacity_constraints(model, x, data.employer[vac_r], params.employer_cap)
+    if data.group is not None and n:
+        _add_share_constraints(model, x, data.group[rows], data)
+    cover, cover_projects = _add_coverage(model, x, data.project[rows], value_eur, out_eur, bonus_scale)
+    model.maximize(cp_model.LinearExpr.weighted_sum([*x.tolist(), *cover], [*w_int.tolist(), *[1] * len(cover)]))
+    return _SroiModel(model=model, rows=rows, x=x.tolist(), cover=cover, cover_projects=cover_projects,
+                      value_eur=value_eur, out_eur=out_eur, bonus_scale=bonus_scale)
+
+
+def _add_warm_start_hint(built: _SroiModel, data: SroiData, warm: np.ndarray) -> None:
+    """Hint every variable with the warm start: ``x`` as chosen, ``y_p`` its floored share."""
+    project_r = data.project[built.rows]
+    in_project = warm[built.rows] & (project_r >= 0)
+    out_eur, value_eur, bonus = built.out_eur, built.value_eur, built.bonus_scale
+    capped_eur = np.minimum(value_eur, out_eur[np.maximum(project_r, 0)]) if len(out_eur) else value_eur
+    warm_eur = np.bincount(project_r[in_project], weights=capped_eur[in_project], minlength=len(data.projects))
+    for var, value in zip(built.x, warm[built.rows].tolist(), strict=True):
+        built.model.add_hint(var, int(value))
+    for var, p in zip(built.cover, built.cover_projects, strict=True):
+        built.model.add_hint(var, min(bonus, bonus * int(warm_eur[p]) // int(out_eur[p])))
+
+
+def _solver(params: SroiParams, started: float) -> cp_model.CpSolver:
+    """A ``CpSolver`` with the time left of the budget and the settings of ``params``."""
+    solver = cp_model.CpSolver()
+    settings = solver.parameters
+    settings.max_time_in_seconds = max(1.0, float(params.time_limit_s) - (time.perf_counter() - started))
+    settings.num_workers = int(params.num_workers)
+    settings.random_seed = int(params.seed)
+    settings.relative_gap_limit = float(params.gap_limit)
+    # Presolve is off: on 170k pair variables it spends 6-14 s (probing, symmetry, overlap
+    # detection) without tightening the LP bound, and its dual reductions make the warm
+    # start infeasible for the presolved model, so the search would start from scratch.
+    settings.cp_model_presolve = False
+    if params.deterministic:
+        settings.interleave_search = True
+        settings.max_deterministic_time = float(params.time_limit_s)
+    for key, value in (params.cpsat_params or {}).items():
+        try:
+            setattr(settings, key, value)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise DataError(f"cpsat_params: {key}={value!r} is not a valid CP-SAT parameter ({exc})") from exc
+    return solver
+
+
+def _coverage_frame(data: SroiData, chosen: np.ndarray) -> pd.DataFrame:
+    """One row per project: outstanding, covered EUR and the covered share (capped at 1)."""
+    covered = covered_eur(data, chosen)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(data.outstanding > 0, np.minimum(covered / data.outstanding, 1.0), np.nan)
+    return pd.DataFrame({
+        "project_id": pd.Series(data.projects, dtype=object), "outstanding_eur": data.outstanding,
+        "covered_eur": covered, "covered_share": share,
+    })
+
+
+# --------------------------------------------------------------------------- solve
+
+
+def solve_sroi(
+    pairs: pd.DataFrame,
+    capacity: Mapping[Any, int] | pd.Series,
+    obligations: SroiObligations,
+    params: SroiParams = SroiParams(),
+    *,
+    locked: pd.DataFrame | None = None,
+    forbidden: pd.DataFrame | None = None,
+) -> AssignmentResult:
+    """SROI-aware assignment by CP-SAT; :func:`solve_sroi_assignment` with the inputs grouped.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"candidate_id": ["ann", "ann"], "vacancy_id": ["v1", "v2"],
+    ...                       "weight": [0.6, 0.5], "sroi_value": [0.0, 20_000.0]})
+    >>> r = solve_sroi(pairs, {"v1": 1, "v2": 1},
+    ...                SroiObligations(project_of={"v2": "p2"}, outstanding={"p2": 20_000}),
+    ...                SroiParams(sroi_weight=0.5))
+    >>> r.assignments["vacancy_id"].tolist(), round(r.objective, 6), r.status
+    (['v2'], 1.0, 'OPTIMAL')
+    """
+    started = time.perf_counter()
+    prep = prepare_pairs(pairs, capacity, locked=locked, forbidden=forbidden, extra_columns=[params.value_column])
+    sroi_weight = params.sroi_weight
+    if not (np.isfinite(sroi_weight) and sroi_weight >= 0):
+        raise DataError(f"sroi_weight must be a finite number ≥ 0, got {sroi_weight!r}")
+    data = check_sroi_inputs(
+        prep, params.value_column, obligations.project_of, obligations.outstanding, params.max_per_employer,
+        obligations.employer_of, params.min_share, obligations.group_of,
+    )
+    built = _build_model(prep, data, params)
+    warm = sroi_warm_start(prep, data, sroi_weight, params.weight_scale, params.employer_cap)
+    _add_warm_start_hint(built, data, warm)
+    invalid = built.model.validate()
+    if invalid:
+        raise SolverError(f"{CPSAT_STATUS_MESSAGES['MODEL_INVALID']}: {invalid}")
+
+    solver = _solver(params, started)
+    status_name = solver.status_name(solver.solve(built.model))
+    error = cpsat_status_error(status_name)
+    if error is not None:
+        raise error
+    if status_name == "OPTIMAL" and solver.best_objective_bound > solver.objective_value:
+        status_name = "FEASIBLE"  # stopped by gap_limit, not proven optimal
+
+    chosen = np.zeros(len(prep.pairs), dtype=bool)
+    solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    chosen[built.rows] = solution[[var.index for var in built.x]] > 0
+    objective = sroi_objective(prep, data, chosen, sroi_weight)
+    if sroi_objective(prep, data, warm, sroi_weight) > objective and (share_deficit(data, warm) <= 0).all():
+        chosen, objective = warm, sroi_objective(prep, data, warm, sroi_weight)
+    # Rounding: ≤ 0.5 per placed weight, ≤ 1.5 units per project share (floor of y_p and
+    # rounding of sroi_weight · weight_scale); the model rounds EUR to whole euros.
+    n, n_cover = len(built.rows), len(built.cover)
+    max_placed = min(n, len(prep.candidates), int(prep.capacity.sum()))
+    slack = (0.5 * max_placed + 1.5 * n_cover) / params.weight_scale
+    bound = max(objective, solver.best_objective_bound / params.weight_scale + slack)
+    gap = 0.0 if status_name == "OPTIMAL" else (bound - objective) / max(1.0, abs(objective))
+    logger.info(
+        "CP-SAT SROI: %d pair variables, %d projects, status %s, gap %.4f, %.3f s",
+        n, n_cover, status_name, gap, time.perf_counter() - started,
+    )
+    return build_result(
+        prep, chosen, status=status_name, solver="ortools.cp_sat", started=started,
+        objective=objective, gap=gap, bound=bound, coverage=_coverage_frame(data, chosen),
+    )
 
 
 def solve_sroi_assignment(
@@ -350,6 +383,10 @@ def solve_sroi_assignment(
     weight_scale: int = _DEFAULTS.weight_scale,
 ) -> AssignmentResult:
     """SROI-aware assignment by CP-SAT: placements plus capped obligation coverage.
+
+    The keyword form of :func:`solve_sroi`: the arguments are gathered into
+    :class:`SroiObligations` (``project_of``, ``outstanding``, ``employer_of``, ``group_of``)
+    and :class:`SroiParams` (the rest but ``locked`` and ``forbidden``).
 
     Maximises ``Σ weight·x + sroi_weight · Σ_p min(covered_p, outstanding_p) / outstanding_p``
     where ``covered_p`` sums ``pairs[value_column]`` (EUR the pair contributes to its
@@ -421,130 +458,12 @@ def solve_sroi_assignment(
     >>> r.assignments["vacancy_id"].tolist(), round(r.objective, 6), r.status
     (['v2'], 1.0, 'OPTIMAL')
     """
-    started = time.perf_counter()
-    prep = prepare_pairs(pairs, capacity, locked=locked, forbidden=forbidden, extra_columns=[value_column])
-    if not (np.isfinite(sroi_weight) and sroi_weight >= 0):
-        raise DataError(f"sroi_weight must be a finite number ≥ 0, got {sroi_weight!r}")
-    data = _check_sroi_inputs(
-        prep, value_column, project_of, outstanding, max_per_employer, employer_of, min_share, group_of
+    obligations = SroiObligations(project_of=project_of, outstanding=outstanding,
+                                  employer_of=employer_of, group_of=group_of)
+    params = SroiParams(
+        sroi_weight=sroi_weight, value_column=value_column, max_per_employer=max_per_employer,
+        min_share=min_share, time_limit_s=time_limit_s, num_workers=num_workers, seed=seed,
+        deterministic=deterministic, gap_limit=gap_limit, cpsat_params=cpsat_params,
+        weight_scale=weight_scale,
     )
-    employer_cap = None if max_per_employer is None else int(max_per_employer)
-
-    # ---- integer data: one variable per row a solver may choose (locked ones fixed to 1)
-    rows = np.flatnonzero(prep.eligible & (prep.capacity[prep.vac] > 0))
-    n = len(rows)
-    w_int = _scaled_weights(prep.weight[rows], weight_scale, n + len(data.projects) + 1)
-    bonus_scale = round(sroi_weight * weight_scale)
-    value_eur = np.rint(data.value[rows]).astype(np.int64)
-    out_eur = np.rint(data.outstanding).astype(np.int64)
-    if bonus_scale * (int(value_eur.sum()) + int(out_eur.max(initial=0))) >= _INT_LIMIT:
-        raise DataError(f"SROI values overflow int64 at weight_scale {weight_scale}; lower it")
-
-    builder = _ProtoModel()
-    x = builder.new_vars(n, 0, 1)
-    for i in np.flatnonzero(prep.locked[rows]):
-        builder.fix(x[i], 1)
-    cand_r, vac_r = prep.cand[rows], prep.vac[rows]
-    for members in np.split(np.arange(n), np.flatnonzero(np.diff(cand_r)) + 1):
-        if len(members) > 1:
-            builder.at_most_one(x[members])
-    by_vac = np.argsort(vac_r, kind="stable")
-    for members in np.split(by_vac, np.flatnonzero(np.diff(vac_r[by_vac])) + 1):
-        cap = int(prep.capacity[vac_r[members[0]]]) if len(members) else 0
-        if len(members) > cap:
-            builder.linear(x[members], np.ones(len(members)), 0, cap)
-    if data.employer is not None and employer_cap is not None:
-        emp_r = data.employer[vac_r]
-        by_emp = np.argsort(emp_r, kind="stable")
-        for members in np.split(by_emp, np.flatnonzero(np.diff(emp_r[by_emp])) + 1):
-            if len(members) > employer_cap:
-                builder.linear(x[members], np.ones(len(members)), 0, employer_cap)
-    if data.group is not None and n:
-        group_r = data.group[rows]
-        for code, (_, share) in enumerate(data.shares):
-            if share > 0:  # den · Σ_{g} x − num · Σ x ≥ 0
-                coeffs = np.where(group_r == code, share.denominator, 0) - share.numerator
-                builder.linear(x, coeffs, 0, _INT64_MAX)
-    cover_vars, cover_projects, project_r = [], [], data.project[rows]
-    if bonus_scale > 0:
-        for p in np.flatnonzero(out_eur > 0):
-            members = np.flatnonzero((project_r == p) & (value_eur > 0))
-            if len(members):
-                y = builder.new_vars(1, 0, bonus_scale)
-                # out_p · y_p − bonus_scale · Σ min(value, out_p) · x ≤ 0. Capping each value
-                # at out_p changes no integer solution (y_p ≤ bonus_scale anyway) but
-                # tightens the LP relaxation: no fraction of one big placement covers it all.
-                capped = np.minimum(value_eur[members], out_eur[p])
-                builder.linear(
-                    np.concatenate([y, x[members]]),
-                    np.concatenate([[out_eur[p]], -bonus_scale * capped]),
-                    -_INT64_MAX, 0,
-                )
-                cover_vars.append(y)
-                cover_projects.append(p)
-    cover = np.concatenate(cover_vars) if cover_vars else np.zeros(0, dtype=np.int64)
-    builder.maximize(np.concatenate([x, cover]), np.concatenate([w_int, np.ones(len(cover), np.int64)]))
-
-    warm = _sroi_warm_start(prep, data, sroi_weight, weight_scale, employer_cap)
-    in_project = warm[rows] & (project_r >= 0)
-    capped_eur = np.minimum(value_eur, out_eur[np.maximum(project_r, 0)]) if len(out_eur) else value_eur
-    warm_eur = np.bincount(project_r[in_project], weights=capped_eur[in_project], minlength=len(data.projects))
-    cover_hint = [min(bonus_scale, bonus_scale * int(warm_eur[p]) // int(out_eur[p])) for p in cover_projects]
-    builder.hint(np.concatenate([x, cover]), np.concatenate([warm[rows], cover_hint]).astype(np.int64))
-    invalid = builder.model.validate()
-    if invalid:
-        raise SolverError(f"{CPSAT_STATUS_MESSAGES['MODEL_INVALID']}: {invalid}")
-
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(1.0, float(time_limit_s) - (time.perf_counter() - started))
-    params.num_workers = int(num_workers)
-    params.random_seed = int(seed)
-    params.relative_gap_limit = float(gap_limit)
-    # Presolve is off: on 170k pair variables it spends 6-14 s (probing, symmetry, overlap
-    # detection) without tightening the LP bound, and its dual reductions make the warm
-    # start infeasible for the presolved model, so the search would start from scratch.
-    params.cp_model_presolve = False
-    if deterministic:
-        params.interleave_search = True
-        params.max_deterministic_time = float(time_limit_s)
-    for key, value in (cpsat_params or {}).items():
-        try:
-            setattr(params, key, value)
-        except (AttributeError, TypeError, ValueError) as exc:
-            raise DataError(f"cpsat_params: {key}={value!r} is not a valid CP-SAT parameter ({exc})") from exc
-    status = solver.solve(builder.model)
-    status_name = solver.status_name(status)
-    error = cpsat_status_error(status_name)
-    if error is not None:
-        raise error
-
-    if status_name == "OPTIMAL" and solver.best_objective_bound > solver.objective_value:
-        status_name = "FEASIBLE"  # stopped by gap_limit, not proven optimal
-    chosen = np.zeros(len(prep.pairs), dtype=bool)
-    chosen[rows] = np.asarray(solver.response_proto.solution, dtype=np.int64)[:n] > 0
-    objective = _sroi_objective(prep, data, chosen, sroi_weight)
-    if _sroi_objective(prep, data, warm, sroi_weight) > objective and (_share_deficit(data, warm) <= 0).all():
-        chosen, objective = warm, _sroi_objective(prep, data, warm, sroi_weight)
-    # Rounding: ≤ 0.5 per placed weight, ≤ 1.5 units per project share (floor of y_p and
-    # rounding of sroi_weight · weight_scale); the model rounds EUR to whole euros.
-    max_placed = min(n, len(prep.candidates), int(prep.capacity.sum()))
-    slack = (0.5 * max_placed + 1.5 * len(cover)) / weight_scale
-    bound = max(objective, solver.best_objective_bound / weight_scale + slack)
-    gap = 0.0 if status_name == "OPTIMAL" else (bound - objective) / max(1.0, abs(objective))
-    covered = _covered(data, chosen)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(data.outstanding > 0, np.minimum(covered / data.outstanding, 1.0), np.nan)
-    coverage = pd.DataFrame({
-        "project_id": pd.Series(data.projects, dtype=object), "outstanding_eur": data.outstanding,
-        "covered_eur": covered, "covered_share": share,
-    })
-    logger.info(
-        "CP-SAT SROI: %d pair variables, %d projects, status %s, gap %.4f, %.3f s",
-        n, len(cover), status_name, gap, time.perf_counter() - started,
-    )
-    return build_result(
-        prep, chosen, status=status_name, solver="ortools.cp_sat", started=started,
-        objective=objective, gap=gap, bound=bound, coverage=coverage,
-    )
-
+    return solve_sroi(pairs, capacity, obligations, params, locked=locked, forbidden=forbidden)

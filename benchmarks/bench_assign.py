@@ -66,13 +66,13 @@ def _end_to_end(data: str, models: str, out: str) -> dict[str, Any]:
     t = time.perf_counter()
     write_outputs(run, out)
     written = time.perf_counter() - t
-    timings = dict(run.summary["timings_s"])
+    timings = dict(run.summary.timings_s)
     timings.update({"load": round(loaded, 2), "write": round(written, 2)})
     return {"seconds": time.perf_counter() - start, "timings": timings,
-            "pairs": run.summary["n_pairs"], "raw": run.summary["n_raw_pairs"],
-            "assigned": run.summary["n_assigned"],
-            "expected": run.summary["expected_durable"],
-            "gain_vs_local_pct": run.summary["gain_vs_local_pct"]}
+            "pairs": run.summary.n_pairs, "raw": run.summary.n_raw_pairs,
+            "assigned": run.summary.n_assigned,
+            "expected": run.summary.expected_durable,
+            "gain_vs_local_pct": run.summary.gain_vs_local_pct}
 
 
 def _sroi_on_sample() -> dict[str, Any]:
@@ -92,11 +92,11 @@ def _sroi_on_sample() -> dict[str, Any]:
     sroi = run_assignment(dataset, model, Settings(),
                           options=AssignOptions(objective="durable+sroi", explain=False,
                                                 time_limit_s=SROI_TARGET_S))
-    return {"seconds": sroi.summary["timings_s"]["solve"], "wall": time.perf_counter() - start,
-            "status": sroi.summary["solver"]["status"], "gap": sroi.summary["solver"]["gap"],
-            "objective": sroi.summary["objective_value"],
-            "expected": sroi.summary["expected_durable"],
-            "expected_durable_only": durable.summary["expected_durable"]}
+    return {"seconds": sroi.summary.timings_s["solve"], "wall": time.perf_counter() - start,
+            "status": sroi.summary.solver.status, "gap": sroi.summary.solver.gap,
+            "objective": sroi.summary.objective_value,
+            "expected": sroi.summary.expected_durable,
+            "expected_durable_only": durable.summary.expected_durable}
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:

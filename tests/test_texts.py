@@ -32,6 +32,7 @@ from matching.texts.phrases import (
     round_probability,
 )
 from matching.workflows.shortlist import ShortlistResult, near_miss_detail, row_display
+from matching.workflows.shortlist_result import ShortlistRow, VacancySubject
 
 # value -> how it reads, half up: Python's round/format would give 90% / 12% for these
 HALF_WAY = {0.905: "91%", 0.125: "13%", 0.145: "15%", 0.615: "62%"}
@@ -97,8 +98,10 @@ def _result(lang: str, p: float, near_p: float) -> ShortlistResult:
     near["constraint_detail"] = near_miss_detail(near, lang)
     return ShortlistResult(
         mode="vacancy", subject_id="V1", model_version="test", rank_by="probability",
-        considered=2, excluded={"within_reach": 1}, rows=[_row(p, lang)], near_misses=[near],
-        subject={"title": "Kok"}, lang=lang)
+        considered=2, excluded={"within_reach": 1},
+        rows=[ShortlistRow.from_dict({"vacancy_id": "V1", **_row(p, lang)})],
+        near_misses=[ShortlistRow.from_dict({"vacancy_id": "V1", **near})],
+        subject=VacancySubject(vacancy_id="V1", title="Kok"), lang=lang)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

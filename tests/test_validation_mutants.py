@@ -15,8 +15,9 @@ import pytest
 
 from matching.core.config import Settings
 from matching.data.loading import load_dataset
+from matching.data.schema import TABLES
 from matching.data.validation import ROWS_LISTED, validate
-from matching.data.validation_problems import rows_text, sentence
+from matching.data.validation_problems import column_rank, rows_text, sentence
 from matching.data.validation_references import closest_certificate
 
 PLAIN = Path(__file__).parent / "fixtures" / "dataset"
@@ -78,3 +79,28 @@ def test_values_of_columns_absent_from_the_raw_cells_come_from_the_tables(tables
     raw = {"candidates": edited["candidates"].drop(columns=["benefit_months"])}
     found = validate(edited, raw=raw)
     assert errors(found) == [("candidates", 3, "benefit_months", "700.0", "range")]
+
+
+def test_column_rank_follows_the_schema_and_puts_unknown_columns_last() -> None:
+    names = TABLES["candidates"].column_names
+    assert column_rank("candidates", "postcode") == names.index("postcode") == 1
+    assert column_rank("candidates", "no_such_column") == len(names)
+    assert column_rank("no_such_table", "postcode") == 0
+
+
+def test_unknown_target_group_in_a_list_names_the_known_groups(tables) -> None:
+    found = validate(changed(tables, "vacancies", 2, "eligible_target_groups", ("onbekend",)))
+    [p] = [p for p in found if p.rule == "unknown_code"]
+    assert (p.table, p.row, p.column, p.value) == ("vacancies", 2, "eligible_target_groups",
+                                                    "onbekend")
+    head, _, known = p.message.partition("; known: ")
+    assert head == "'onbekend' is not a known target group"
+    assert "participatiewet" in known.split(", ") and known.split(", ") == sorted(known.split(", "))
+
+
+def test_too_long_message_names_length_limit_and_likely_cause(tables) -> None:
+    limit = TABLES["vacancies"].column("title").length_limit
+    found = validate(changed(tables, "vacancies", 2, "title", "x" * (limit + 1)))
+    [p] = [p for p in found if p.rule == "too_long"]
+    assert p.message == (f"title is {limit + 1:,} characters long; at most {limit:,} are allowed "
+                         "(a whole text pasted into one cell, or a quote that is never closed?)")

@@ -371,6 +371,9 @@ def test_impossible_locks_are_refused_before_solving(assign_data, plain_run) -> 
                           "vacancy_id": [first["vacancy_id"], other["vacancy_id"]]})
     with pytest.raises(DataError, match="more than one vacancy"):
         check_locks(assign_data, twice, None)
+    unknown = pd.DataFrame({"candidate_id": ["C_NOBODY"], "vacancy_id": [first["vacancy_id"]]})
+    with pytest.raises(DataError, match=r"\(C_NOBODY, .*\): candidate is unknown"):
+        check_locks(assign_data, unknown, None)  # a clean data error, not a KeyError
 
 
 # --------------------------------------------------------------------------- SROI mode

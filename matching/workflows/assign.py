@@ -426,6 +426,8 @@ def _check_locks(locked: pd.DataFrame, forbidden: pd.DataFrame, open_vac: pd.Dat
     for cid, vid in locked[["candidate_id", "vacancy_id"]].itertuples(index=False):
         if vid not in open_vac.index:
             problems.append(f"locked pair ({cid}, {vid}): vacancy is not open")
+        elif cid not in candidates.index:
+            problems.append(f"locked pair ({cid}, {vid}): candidate is unknown")
         elif candidates.at[cid, "status"] != "available":
             problems.append(f"locked pair ({cid}, {vid}): candidate is not available")
     if len(locked) and len(forbidden):

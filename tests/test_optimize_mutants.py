@@ -158,3 +158,11 @@ def test_flow_helpers_examples_and_overflow() -> None:
     with pytest.raises(DataError, match="overflow"):
         flow._scaled_weights(np.array([1.0]), 2**40, 2**23)
     assert flow._scaled_weights(np.array([0.25, 1.0]), 4, 2).tolist() == [1, 4]
+
+
+def test_flow_input_messages_name_the_table_and_the_duplicates() -> None:
+    pairs = make_pairs([("a", "x", 0.5)])
+    with pytest.raises(DataError, match=r"capacity lists vacancies twice: 'x'$"):
+        solve_assignment(pairs, pd.Series([1, 1], index=["x", "x"]))
+    with pytest.raises(DataError, match=r"^locked lacks column\(s\) \['vacancy_id'\]"):
+        solve_assignment(pairs, {"x": 1}, locked=pd.DataFrame({"candidate_id": ["a"]}))

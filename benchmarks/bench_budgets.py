@@ -5,7 +5,7 @@ behaviour and the budgets live here, measured as the best of a few runs:
 
 * ``budget.solve_assignment`` -- :func:`~matching.optimize.solve_assignment` on 5,000
   candidates × 500 vacancies (10 random pairs per candidate, capacities 1-3), the instance of
-  ``tests/test_optimize.py::test_large_random_instance_agrees_with_scipy_and_greedy``
+  ``tests/test_optimize_flow.py::test_large_random_instance_agrees_with_scipy_and_greedy``
   (target ≤ 5 s);
 * ``budget.explain_pairs`` -- :func:`~matching.model.explain.explain_pairs` on a batch of 300 pairs
   with a model trained on synthetic features, the fixture of ``tests/test_explain.py``

@@ -219,7 +219,7 @@ def test_shortlist_table(small, models_dir, matcher, listed_vacancy) -> None:
     out = result.stdout
     assert f"Shortlist for vacancy {listed_vacancy}" in out
     best = matcher.for_vacancy(listed_vacancy, top=1, lang="en")
-    assert best.rows[0]["candidate_id"] in out
+    assert best.rows[0].candidate_id in out
     assert f"{best.considered} candidates considered region-wide" in out
     assert Registry(models_dir).active() in out
     assert "a person decides" in out

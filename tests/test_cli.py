@@ -461,3 +461,18 @@ def test_a_feature_library_input_error_exits_2_without_traceback(monkeypatch) ->
     assert_clean_exit(result, 2)
     assert "unknown candidate 'C9'; did you mean C90?" in result.output
     assert "Internal error" not in result.output
+
+
+def test_assign_summary_numbers_follow_the_language(tmp_path: Path, small: Path,
+                                                    models_dir: Path) -> None:
+    """The console summary formats its figures with the one formatter: Dutch decimal commas."""
+    from matching.texts.format import number
+
+    runs = {lang: run("assign", "--data", small, "--models", models_dir, "--out",
+                      tmp_path / lang, "--lang", lang) for lang in ("nl", "en")}
+    summary = json.loads((tmp_path / "en" / "summary.json").read_text(encoding="utf-8"))
+    durable = summary["baselines"]["optimal"]["expected_durable"]
+    for result in runs.values():
+        assert_clean_exit(result, 0)
+    shown = number(durable, "en", 1)  # e.g. 41.3 (half-up)
+    assert shown.replace(".", ",") in runs["nl"].stdout and shown in runs["en"].stdout

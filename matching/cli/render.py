@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from matching.reports.shortlist_files import shortlist_text, write_shortlist_file
+from matching.texts import format as fmt
 from matching.texts.i18n import text
 from matching.texts.phrases import reasons_text
 from matching.workflows.assign_summary import AssignSummary
@@ -35,8 +36,8 @@ def _console() -> Console:
 def _num(value: Any, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
+    if isinstance(value, float):  # metric tables are English: decimal point, as in the model card (en)
+        return fmt.number(value, "en", digits)
     return str(value)
 
 
@@ -253,7 +254,7 @@ def render_assign_summary(summary: AssignSummary, out: str, lang: str) -> None:
     table.add_column("expected durable" if lang == "en" else "verwacht duurzaam", justify="right")
     table.add_column("assigned" if lang == "en" else "toegewezen", justify="right")
     for name, row in summary.baselines.items():
-        table.add_row(name, f"{row.expected_durable:.1f}", str(row.n_assigned))
+        table.add_row(name, fmt.number(row.expected_durable, lang, 1), str(row.n_assigned))
     console.print(table)
     solver = summary.solver
     gap = solver.gap
@@ -261,8 +262,8 @@ def render_assign_summary(summary: AssignSummary, out: str, lang: str) -> None:
         f"{summary.n_assigned} / {summary.n_positions} positions, "
         f"{summary.n_pairs} pairs to the solver ({summary.n_raw_pairs} raw); "
         f"solver {solver.name} {solver.status}"
-        + (f", gap {100 * gap:.2f}%" if gap else "")
-        + (f"; gain vs local only {summary.gain_vs_local_pct:+.1f}%"
+        + (f", gap {fmt.percent(gap, lang, 2)}" if gap else "")
+        + (f"; gain vs local only {fmt.percent_units(summary.gain_vs_local_pct, lang, 1, sign=True)}"
            if summary.gain_vs_local_pct is not None else "")
     )
     console.print(f"model {summary.model_version}; outputs in {out} (report.html). "
@@ -271,12 +272,14 @@ def render_assign_summary(summary: AssignSummary, out: str, lang: str) -> None:
     if price:
         console.print(
             (f"SROI-aware objective: {price.pairs_changed} pair(s) differ from the "
-             f"durable-only optimum, at a cost of {price.expected_durable_cost:.2f} expected "
-             f"durable placements ({price.durable_only_expected:.1f} without SROI reward)")
+             f"durable-only optimum, at a cost of {fmt.number(price.expected_durable_cost, lang, 2)} "
+             f"expected durable placements ({fmt.number(price.durable_only_expected, lang, 1)} "
+             "without SROI reward)")
             if lang == "en" else
             (f"SROI-doel: {price.pairs_changed} paar/paren wijken af van het optimum voor "
-             f"alleen duurzaamheid, tegen {price.expected_durable_cost:.2f} verwachte duurzame "
-             f"plaatsingen minder ({price.durable_only_expected:.1f} zonder SROI-beloning)"))
+             f"alleen duurzaamheid, tegen {fmt.number(price.expected_durable_cost, lang, 2)} "
+             f"verwachte duurzame plaatsingen minder "
+             f"({fmt.number(price.durable_only_expected, lang, 1)} zonder SROI-beloning)"))
     for message in summary.sanity.messages(lang):
         console.print(f"[red]{text('sanity_warning', lang)}:[/red] {message}")
 

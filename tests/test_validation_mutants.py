@@ -104,3 +104,57 @@ def test_too_long_message_names_length_limit_and_likely_cause(tables) -> None:
     [p] = [p for p in found if p.rule == "too_long"]
     assert p.message == (f"title is {limit + 1:,} characters long; at most {limit:,} are allowed "
                          "(a whole text pasted into one cell, or a quote that is never closed?)")
+
+
+def test_missing_table_message_names_the_table_and_its_aliases(tables) -> None:
+    given = {name: frame for name, frame in tables.items() if name != "vacancies"}
+    [p] = validate(given)
+    assert (p.rule, p.table) == ("missing_table", "vacancies")
+    assert p.message == ("required table 'vacancies' is missing: expected a file or sheet named "
+                         "'vacancies' or 'vacatures' (.csv, .xlsx or .parquet)")
+
+
+def test_missing_column_message_lists_accepted_names_and_columns_found(tables) -> None:
+    given = dict(tables, vacancies=tables["vacancies"].drop(columns=["title"]))
+    [p] = validate(given)
+    assert (p.rule, p.table, p.column) == ("missing_column", "vacancies", "title")
+    head, _, found = p.message.partition("; columns found: ")
+    assert head == ("required column 'title' is missing "
+                    "(accepted names: 'title', 'titel', 'functie')")
+    assert found.split(", ") == list(given["vacancies"].columns)
+
+
+def test_empty_history_message_says_to_leave_the_file_out(tables) -> None:
+    [p] = validate(dict(tables, placements=tables["placements"].iloc[:0]))
+    assert (p.rule, p.table, p.severity) == ("empty_history", "placements", "warning")
+    assert p.message == ("placements has a header row but no data rows: there is no placement "
+                         "history, so a model cannot be trained on this dataset (shortlists and "
+                         "assignments need a trained model); leave the file out when there is "
+                         "no history")
+
+
+def test_empty_table_message_gives_the_reason_and_explains_the_silence(tables) -> None:
+    [p] = validate(dict(tables, vacancies=tables["vacancies"].iloc[:0]))
+    assert (p.rule, p.table, p.severity) == ("empty_table", "vacancies", "error")
+    assert p.message == ("vacancies has a header row but no data rows: the vacancies table is "
+                         "empty. Without vacancies there is nothing to match, and the placement "
+                         "history refers to vacancies. Problems of other tables that refer to it "
+                         "are not listed: this one explains them")
+
+
+def test_unknown_history_candidate_message_says_the_placement_is_left_out(tables) -> None:
+    [p] = validate(changed(tables, "placements", 3, "candidate_id", "C999"))
+    assert (p.rule, p.table, p.row, p.value, p.severity) == (
+        "history_candidate_unknown", "placements", 3, "C999", "warning")
+    assert p.message == ("candidate 'C999' of this placement does not appear in "
+                         "candidates.candidate_id: the placement cannot be featurised and is "
+                         "left out of the placement history")
+
+
+def test_date_windows_end_at_the_given_today_unless_an_extraction_date_is_declared(tables) -> None:
+    found = validate(tables, today="2000-01-01")
+    assert found and {p.rule for p in found} == {"implausible_date"}
+    assert all("the reference date, today 2000-01-01, no extraction date declared" in p.message
+               for p in found)
+    assert validate(tables, today="2040-01-01") == []
+    assert validate(tables, extraction_date="2026-12-01", today="2000-01-01") == []

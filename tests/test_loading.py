@@ -11,33 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from loading_helpers import FIXTURES, PLAIN, TABLE_NAMES, assert_same_tables, copy_plain
 
 from matching.core.errors import DataError, InputFileError, ValidationError
 from matching.data import loading, reference
 from matching.data.loading import LoadResult, load_dataset, normalise_column_name
 from matching.data.schema import TABLES
 
-FIXTURES = Path(__file__).parent / "fixtures"
-PLAIN = FIXTURES / "dataset"
 DUTCH = FIXTURES / "dataset_nl"
-TABLE_NAMES = ("candidates", "projects", "vacancies", "placements", "valuation")
 
 
 @pytest.fixture(scope="module")
 def plain() -> LoadResult:
     return load_dataset(PLAIN)
 
-
-def assert_same_tables(a: LoadResult, b: LoadResult) -> None:
-    for name in TABLE_NAMES:
-        pd.testing.assert_frame_equal(a.dataset.table(name), b.dataset.table(name),
-                                      obj=name)
-
-
-def copy_plain(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(PLAIN, folder)
-    return folder
 
 
 def typed_frames() -> dict[str, pd.DataFrame]:

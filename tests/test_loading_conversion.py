@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,31 +9,18 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from loading_helpers import PLAIN, assert_same_tables, copy_plain
 
 from matching.core.errors import ValidationError
 from matching.data import coerce
 from matching.data.loading import LoadResult, load_dataset
 from matching.data.schema import TABLES
 
-PLAIN = Path(__file__).parent / "fixtures" / "dataset"
-TABLE_NAMES = ("candidates", "projects", "vacancies", "placements", "valuation")
-
 
 @pytest.fixture(scope="module")
 def plain() -> LoadResult:
     return load_dataset(PLAIN)
 
-
-def assert_same_tables(a: LoadResult, b: LoadResult) -> None:
-    for name in TABLE_NAMES:
-        pd.testing.assert_frame_equal(a.dataset.table(name), b.dataset.table(name),
-                                      obj=name)
-
-
-def copy_plain(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(PLAIN, folder)
-    return folder
 
 
 # --------------------------------------------------------------------------- conversion

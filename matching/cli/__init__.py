@@ -10,7 +10,12 @@ The group and shared plumbing live in :mod:`matching.cli.app`; the commands in
 :mod:`matching.cli.render`. Importing this package registers every command.
 """
 
-from matching.cli import data_commands, match_commands, model_commands  # noqa: F401  (register)
+from matching.cli import (  # noqa: F401  (register)
+    data_commands,
+    db_commands,
+    match_commands,
+    model_commands,
+)
 from matching.cli.app import cli, load_data, main
 
 __all__ = ["cli", "load_data", "main"]

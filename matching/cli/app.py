@@ -36,6 +36,7 @@ class State:
         self.config = config
         self.verbose = verbose
         self.debug = debug
+        self.db: str | None = None  # --db: read the dataset from the service's database
 
     def settings(self, **overrides: Any):
         from matching.core.config import load_settings
@@ -96,8 +97,38 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).db = value or os.environ.get("SROI_MATCH_DATABASE_URL", "")
+
+
+def db_setup(url: str | None) -> str:
+    """Configure the service's database for this process (Django); returns the URL used."""
+    from matching.web import setup
+
+    return setup(url or None)
+
+
+def cli_actor() -> tuple[str, str]:
+    """Who acts when the command line works on the database: the operating-system user,
+    with the role ``operator`` (database access is the administrator's trust)."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"cli:{name}", "operator"
+
+
 def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options of every command that reads a dataset."""
+    func = click.option(
+        "--db", is_flag=False, flag_value="", default=None, expose_value=False,
+        callback=_remember_db, metavar="[URL]",
+        help="Read the dataset from the service's database instead of --data: its URL, or "
+             "without a value SROI_MATCH_DATABASE_URL or the default SQLite file.",
+    )(func)
     func = click.option(
         "--rejects",
         type=click.Path(file_okay=False),
@@ -136,6 +167,20 @@ def load_data(data: str, valuation: str | None, skip_invalid: bool, rejects: str
     from matching.data.loading import load_dataset
 
     t0 = time.perf_counter()
+    state = click.get_current_context().find_object(State)
+    if state is not None and state.db is not None:
+        db_setup(state.db)
+        from matching.web import audit
+        from matching.web.store import load_from_db
+
+        result = load_from_db(settings)
+        actor, role = cli_actor()
+        audit.record("read_dataset", actor=actor, role=role, subjects=["dataset"],
+                     detail={"command": click.get_current_context().info_name,
+                             "candidates": len(result.dataset.candidates)})
+        for warning in result.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        return result
     rejects_dir = rejects or default_rejects or str(Path(data).resolve().parent / "rejects")
     shown = rejects or shown_rejects or rejects_dir
     result = load_dataset(

@@ -54,7 +54,7 @@ from matching.data.sources import pick_sheet, read_sources
 from matching.data.validation import sort_problems, summarise_warnings, validate
 from matching.data.validation_problems import one_problem
 
-__all__ = ["BOOLEAN_WORDS", "LoadResult", "load_dataset", "normalise_column_name",
+__all__ = ["BOOLEAN_WORDS", "LoadResult", "load_dataset", "load_raw_tables", "normalise_column_name",
            "read_table_file"]
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,9 @@ class LoadResult:
         default_factory=lambda: pd.DataFrame({"table": [], "row": [], "reasons": []})
     )
     warnings: list[str] = field(default_factory=list)
+    texts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Each table's cells as text under the canonical column names, before conversion (what
+    the service's database stores; :mod:`matching.data.records`)."""
 
 
 
@@ -156,6 +159,35 @@ def load_dataset(
         else:
             raws["valuation"] = pick_sheet(sheets, "valuation", valuation.name)
 
+    return load_raw_tables(raws, problems=problems, warnings=warnings,
+                           extraction_date=manifest["extraction_date"], location=path.name,
+                           path=str(path), skip_invalid=skip_invalid, rejects_dir=rejects_dir,
+                           settings=settings, started=started)
+
+
+def load_raw_tables(
+    raws: dict[str, RawTable],
+    *,
+    problems: list[Problem] | None = None,
+    warnings: list[str] | None = None,
+    extraction_date: str | None = None,
+    location: str = "",
+    path: str = "",
+    skip_invalid: bool = False,
+    rejects_dir: str | Path | None = None,
+    settings: Settings | None = None,
+    started: float | None = None,
+) -> LoadResult:
+    """Convert and validate tables already read as text cells (steps 2 and 3).
+
+    :func:`load_dataset` reads a folder or workbook and calls this; the service's database
+    (``matching.web.store``) rebuilds the same text cells from its records and calls it too,
+    so a dataset from the database passes exactly the checks a dataset from files does.
+    ``problems`` and ``warnings`` found while reading are carried into the result.
+    """
+    started = time.perf_counter() if started is None else started
+    problems = list(problems or [])
+    warnings = list(warnings or [])
     tables: dict[str, pd.DataFrame] = {}
     texts: dict[str, pd.DataFrame] = {}
     originals: dict[str, RawTable] = {}
@@ -180,8 +212,8 @@ def load_dataset(
 
     unreadable = {p.table for p in problems if p.rule == "unreadable_file"}
     problems += [p for p in validate(tables, raw=texts, sources=sources, settings=settings,
-                                     location=path.name,
-                                     extraction_date=manifest["extraction_date"])
+                                     location=location,
+                                     extraction_date=extraction_date)
                  if not (p.rule == "missing_table" and p.table in unreadable)]
     problems = sort_problems(problems)
     warnings += [f"{w.file}: {w.message}" for w in summarise_warnings(problems)]
@@ -200,9 +232,10 @@ def load_dataset(
             warnings.append(f"{sources[table]}: {count} invalid row(s) of {table} skipped")
     tables = leave_out(tables, problems)
     dataset = Dataset(**{name: tables[name] for name in TABLES}, sources=sources,
-                      path=str(path), extraction_date=manifest["extraction_date"])
-    log.info("loaded %s in %.2fs: %s; %d problem(s), %d row(s) rejected", path.name,
+                      path=str(path), extraction_date=extraction_date)
+    log.info("loaded %s in %.2fs: %s; %d problem(s), %d row(s) rejected", location,
              time.perf_counter() - started,
              ", ".join(f"{len(tables[n])} {n}" for n in TABLES), len(problems), len(rejected))
-    return LoadResult(dataset=dataset, problems=problems, rejected=rejected, warnings=warnings)
+    return LoadResult(dataset=dataset, problems=problems, rejected=rejected, warnings=warnings,
+                      texts=texts)
 

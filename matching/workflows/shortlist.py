@@ -24,7 +24,7 @@ import dataclasses
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -278,8 +278,15 @@ class Matcher:
 
     # ------------------------------------------------------------------ public
     def for_vacancy(self, vacancy_id: str, *, top: int = 10, rank_by: RankBy = "probability",
-                    lang: str = "nl", n_near_misses: int = 5) -> ShortlistResult:
-        """The best candidates for one open vacancy, with reasons and near misses."""
+                    lang: str = "nl", n_near_misses: int = 5,
+                    capped: Collection[str] = ()) -> ShortlistResult:
+        """The best candidates for one open vacancy, with reasons and near misses.
+
+        ``capped`` names candidates who already are on as many open shortlists as the
+        exposure cap allows (the service counts them): they are left out of the proposals and
+        near misses, and the result lists those of them who would have been proposed
+        (``capped``), so the shortlist can say so.
+        """
         t0 = time.perf_counter()
         vacancy_id = str(vacancy_id)
         if vacancy_id not in self._vacs.index:
@@ -291,12 +298,14 @@ class Matcher:
         result = candidate_pairs(self.profiles, self.settings, vacancies=np.array([vi]),
                                  candidates=self.profiles.candidates.available,
                                  with_features=True, near_misses=True)
-        rows, near = self._rank(result, top, rank_by, lang, n_near_misses, mode="vacancy")
+        rows, near, left_out = self._rank(result, top, rank_by, lang, n_near_misses,
+                                          mode="vacancy", capped=frozenset(map(str, capped)))
         return ShortlistResult(
             mode="vacancy", subject_id=vacancy_id, model_version=self.model_version,
             rank_by=rank_by, considered=int(result.raw_pairs), excluded=self._excluded(result),
             rows=rows, near_misses=near, subject=self._vacancy_subject(vacancy_id), lang=lang,
             elapsed_s=time.perf_counter() - t0, notes=model_notes(self.model, lang),
+            capped=left_out,
         )
 
     def for_candidate(self, candidate_id: str, *, top: int = 10,
@@ -316,7 +325,7 @@ class Matcher:
         result = candidate_pairs(self.profiles, self.settings, candidates=np.array([ci]),
                                  vacancies=self.profiles.vacancies.open,
                                  with_features=True, near_misses=True)
-        rows, near = self._rank(result, top, rank_by, lang, n_near_misses, mode="candidate")
+        rows, near, _ = self._rank(result, top, rank_by, lang, n_near_misses, mode="candidate")
         return ShortlistResult(
             mode="candidate", subject_id=candidate_id, model_version=self.model_version,
             rank_by=rank_by, considered=int(result.raw_pairs), excluded=self._excluded(result),
@@ -373,7 +382,8 @@ class Matcher:
         return frame.sort_values(["_key", key_id], ascending=[False, True], kind="mergesort")
 
     def _rank(self, result: Any, top: int, rank_by: RankBy, lang: str, n_near: int,
-              mode: str) -> tuple[list[ShortlistRow], list[ShortlistRow]]:
+              mode: str, capped: frozenset[str] = frozenset()
+              ) -> tuple[list[ShortlistRow], list[ShortlistRow], list[str]]:
         """Score every admissible pair, keep the best ``top``; the same for near misses.
 
         Admissible pairs and near misses are scored in one model call and the chosen rows are
@@ -391,14 +401,22 @@ class Matcher:
                         & (near["reach_ratio"] > self.settings.near_miss_reach_ratio))]
         scores = self._score(pd.concat([pairs[list(FEATURE_NAMES)], near[list(FEATURE_NAMES)]],
                                        ignore_index=True))
-        best = self._order(pairs.assign(score=scores[:len(pairs)]), rank_by, mode).head(top)
-        best_near = self._order(near.assign(score=scores[len(pairs):]), rank_by,
-                                mode).head(n_near)
+        ordered = self._order(pairs.assign(score=scores[:len(pairs)]), rank_by, mode)
+        ordered_near = self._order(near.assign(score=scores[len(pairs):]), rank_by, mode)
+        left_out: list[str] = []
+        if capped:
+            is_capped = ordered["candidate_id"].isin(capped).to_numpy()
+            kept_rank = np.cumsum(~is_capped)  # rank among the kept rows
+            left_out = ordered["candidate_id"][is_capped & (kept_rank < top)].astype(str).tolist()
+            ordered = ordered[~is_capped]
+            ordered_near = ordered_near[~ordered_near["candidate_id"].isin(capped)]
+        best = ordered.head(top)
+        best_near = ordered_near.head(n_near)
         chosen = pd.concat([best, best_near], ignore_index=True)
         explanations = explain_pairs(self.model, chosen[list(FEATURE_NAMES)], lang=lang, top=3)
         rows = self._rows(best, explanations[:len(best)], lang, mode)
         near_rows = self._rows(best_near, explanations[len(best):], lang, mode, near_miss=True)
-        return rows, near_rows
+        return rows, near_rows, left_out
 
     def _rows(self, frame: pd.DataFrame, explanations: list[Any], lang: str, mode: str,
               near_miss: bool = False) -> list[ShortlistRow]:

@@ -299,6 +299,9 @@ class ShortlistResult:
     notes : list of ModelNote
         What the active model says about itself (:func:`matching.workflows.shortlist.model_notes`),
         for the footer.
+    capped : list of str
+        Candidates who would have been proposed but are on as many open shortlists as the
+        exposure cap allows, best first (only the service passes a cap).
     """
 
     mode: Literal["vacancy", "candidate"]
@@ -313,6 +316,7 @@ class ShortlistResult:
     lang: str = "nl"
     elapsed_s: float = 0.0
     notes: list[ModelNote] = field(default_factory=list)
+    capped: list[str] = field(default_factory=list)
 
     def row_dicts(self) -> list[dict[str, Any]]:
         """The proposals as written (:meth:`ShortlistRow.to_dict` in this shortlist's mode)."""
@@ -336,6 +340,7 @@ class ShortlistResult:
             "subject": {} if self.subject is None else self.subject.to_dict(),
             "notes": [note.to_dict() for note in self.notes],
             "lang": self.lang,
+            **({"capped": list(self.capped)} if self.capped else {}),
         }
 
     def to_json(self) -> str:

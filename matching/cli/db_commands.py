@@ -180,3 +180,43 @@ def audit_verify(expect_head: str | None) -> None:
         click.echo(f"Audit log: {count} entries, {len(problems)} problem(s).", err=True)
         click.get_current_context().exit(1)
     click.echo(f"Audit log intact: {count} entries; head {seq}:{digest}")
+
+
+# ----------------------------------------------------------------------------- serve
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default serves this machine only (put a TLS proxy "
+                   "in front for anything else).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Request threads of the WSGI server.")
+@click.option("--production", is_flag=True,
+              help="Production settings (secure cookies, HSTS, HTTPS redirect behind a proxy "
+                   "setting X-Forwarded-Proto; SROI_MATCH_SECRET_KEY required).")
+@db_option
+@handle_errors
+def serve(host: str, port: int, threads: int, production: bool) -> None:
+    """Serve the service (HTTP API and pages) with the waitress WSGI server."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from waitress import serve as waitress_serve
+
+    from matching.core.errors import DataError
+
+    if production:
+        import os
+
+        if not os.environ.get("SROI_MATCH_SECRET_KEY"):
+            raise DataError("--production needs SROI_MATCH_SECRET_KEY in the environment")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "matching.web.settings_production"
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise DataError("the database needs migrating first: sroi-match migrate")
+    connection.close()
+    from matching.web.wsgi import application
+
+    click.echo(f"Serving sroi-match on http://{host}:{port}/ (Ctrl+C stops)", err=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="sroi-match",
+                   clear_untrusted_proxy_headers=True, channel_timeout=120)

@@ -50,7 +50,10 @@ def _secret_key() -> str:
         return file.read_text().strip()
     HOME.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first
+        return file.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key

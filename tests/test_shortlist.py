@@ -592,3 +592,18 @@ def test_skills_note_threshold_is_relative_to_the_top_feature(model) -> None:
     assert not model_notes(_with_importance(model, just_above))
     both = dict(WEAK_SKILLS, required_skill_coverage=0.005, preferred_skill_coverage=0.005)
     assert not model_notes(_with_importance(model, both))  # together they reach the threshold
+
+
+# --------------------------------------------------------------------------- exposure cap
+def test_capped_candidates_are_left_out_and_named(matcher, busy_vacancies) -> None:
+    vacancy_id = busy_vacancies[0]
+    _, pool = _vacancy_pool(matcher, vacancy_id)
+    ranked = _top(pool, "score", "candidate_id", len(pool))
+    capped = [ranked[0], ranked[2], ranked[-1]]  # two would be proposed, one would not
+    result = matcher.for_vacancy(vacancy_id, top=5, capped=capped)
+    got = [row.candidate_id for row in result.rows]
+    assert got == [c for c in ranked if c not in capped][:5]
+    assert result.capped == [ranked[0], ranked[2]]
+    assert not {row.candidate_id for row in result.near_misses} & set(capped)
+    assert result.to_dict()["capped"] == [ranked[0], ranked[2]]
+    assert "capped" not in matcher.for_vacancy(vacancy_id, top=5).to_dict()

@@ -15,6 +15,7 @@ from matching.cli import (  # noqa: F401  (register)
     db_commands,
     match_commands,
     model_commands,
+    worker_command,
 )
 from matching.cli.app import cli, load_data, main
 

@@ -20,6 +20,9 @@ nowhere below it:
     Open shortlists one candidate may be on at once (default 5).
 ``SROI_MATCH_CONFIG``
     The engine's TOML settings file (``--config``), as for the command line.
+``SROI_MATCH_TEST_DATABASE``
+    Name of the database the tests create on PostgreSQL (default ``test_<name>``), so that
+    two test runs on one server do not collide.
 """
 
 from __future__ import annotations
@@ -112,6 +115,8 @@ AXES_VERBOSE = False
 ROOT_URLCONF = "matching.web.urls"
 WSGI_APPLICATION = "matching.web.wsgi.application"
 DATABASES = {"default": database_settings(DATABASE_URL)}
+if os.environ.get("SROI_MATCH_TEST_DATABASE"):  # the test database's name (PostgreSQL)
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SROI_MATCH_TEST_DATABASE"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [{

@@ -90,8 +90,8 @@ def test_verify_finds_reordered_entries(db):
 
 def test_no_personal_attributes_in_the_log(db, api, groningen_candidates):
     own = groningen_candidates[0][0]
-    from matching.web.services import candidate_details
     from matching.web.models import User
+    from matching.web.services import candidate_details
 
     candidate_details(User.objects.get(username="am"), own)
     entry = AuditEntry.objects.order_by("-seq").first()

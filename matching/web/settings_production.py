@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from matching.web.settings import *  # noqa: F403
 
-SECRET_KEY = os.environ["SROI_MATCH_SECRET_KEY"]
+SECRET_KEY = os.environ.get("SROI_MATCH_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("production settings need SROI_MATCH_SECRET_KEY in the "
+                               "environment (at least 50 random characters)")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True

@@ -109,3 +109,18 @@ def test_a_shortlist_row_outside_the_organisation_keeps_id_reasons_band_and_cont
                                           (49.9, "25–50 km"), (50, "50+ km"), (None, None)])
 def test_distance_bands(km, band):
     assert distance_band(km) == band
+
+
+def test_docs_security_table_is_the_enforced_table():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    block = text.split("<!-- permissions-table")[1].split("<!-- /permissions-table -->")[0]
+    roles = ["account_manager", "coordinator", "analyst", "admin"]
+    documented = {}
+    for line in block.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            documented[cells[0].strip("`")] = {r for r, c in zip(roles, cells[1:], strict=True)
+                                               if c == "yes"}
+    assert documented == {a.value: set(r) for a, r in RULES.items()}

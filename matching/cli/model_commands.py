@@ -83,10 +83,22 @@ def _train_locked(registry, settings, data: str, valuation: str | None, skip_inv
     from matching.synthetic.sample import load_truth
     from matching.workflows.train import train_and_register
 
+    state = click.get_current_context().find_object(State)
+    from_db = state is not None and state.db is not None
     dataset = load_data(data, valuation, skip_invalid, rejects, settings=settings).dataset
-    truth = load_truth(data) if Path(data).is_dir() else None
+    # a generated folder's ground truth belongs to that folder, never to the database's data
+    truth = load_truth(data) if not from_db and Path(data).is_dir() else None
     outcome = train_and_register(registry, dataset, settings, as_of=as_of, truth=truth,
                                  promote=promote, force=force, progress=_spinner)
+    if from_db:
+        from matching.cli.app import cli_actor
+        from matching.web import audit
+
+        actor, role = cli_actor()
+        audit.record("train", actor=actor, role=role, subjects=[outcome.version],
+                     model_version=outcome.version,
+                     detail={"promoted": outcome.promoted, "refused": outcome.refused,
+                             "placements": len(dataset.placements)})
     return outcome.payload, outcome.refused
 
 

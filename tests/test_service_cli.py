@@ -50,7 +50,7 @@ def test_import_is_all_or_nothing_and_reports_every_problem(service, tmp_path):
     frame.loc[4, "target_group"] = ""
     frame.to_csv(bad / "candidates.csv", index=False)
     done = _run(["import", "--data", str(bad)], env)
-    assert done.returncode == 2
+    assert done.returncode == 2 and "nothing was imported" in done.stderr
     assert "candidates.csv" in done.stdout and "veel" in done.stdout
     assert "hours_per_week" in done.stdout and "target_group" in done.stdout
     with sqlite3.connect(db) as con:

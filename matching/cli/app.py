@@ -70,11 +70,16 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fmt = kwargs.get("fmt") or "table"
             _render_problems(exc.problems, "json" if fmt == "json" else "table")
             errors = [p for p in exc.problems if getattr(p, "severity", "error") == "error"]
-            click.echo(
-                f"Invalid input: {len(errors)} problem(s). Fix them, or rerun with "
-                "--skip-invalid to continue on the valid rows (rejects are written to a file).",
-                err=True,
-            )
+            if ctx.info_name == "import":
+                click.echo(f"Invalid input: {len(errors)} problem(s); nothing was imported. "
+                           "Fix them and import the export again.", err=True)
+            else:
+                click.echo(
+                    f"Invalid input: {len(errors)} problem(s). Fix them, or rerun with "
+                    "--skip-invalid to continue on the valid rows (rejects are written to a "
+                    "file).",
+                    err=True,
+                )
             ctx.exit(2)
         except SroiMatchError as exc:
             click.echo(f"Error: {exc}", err=True)

@@ -226,10 +226,10 @@ def start_run(user: User, kind: str, params: dict) -> Run:
     if unknown:
         raise FieldError({k: f"not an option of a {kind} run (options: {', '.join(allowed)})"
                           for k in unknown})
-    clean = _clean_assign(params) if kind == Run.Kind.ASSIGN else _clean_train(params)
     version = data_version()
     if version == 0:
         raise FieldError({"data": "the database holds no data yet: import an export first"})
+    clean = _clean_assign(params) if kind == Run.Kind.ASSIGN else _clean_train(params)
     active = engine.registry().active() or ""
     digest = audit.inputs_hash({"kind": kind, "params": clean, "data_version": version,
                                 "model_version": active})

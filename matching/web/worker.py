@@ -137,8 +137,9 @@ class _Execution:
         self.progress = 0.0
 
     def _cancel_requested(self) -> bool:
-        return bool(Run.objects.filter(pk=self.run.pk).values_list("cancel_requested",
-                                                                   flat=True).first())
+        """A cancellation was asked for, or the run was ended meanwhile (found stale)."""
+        row = Run.objects.filter(pk=self.run.pk).values_list("cancel_requested", "status").first()
+        return row is None or bool(row[0]) or row[1] != Run.Status.RUNNING
 
     def enter(self, label: str) -> None:
         if self._cancel_requested():

@@ -204,6 +204,16 @@ def test_a_cancel_requested_while_running_stops_at_the_next_stage(users, runs_di
     assert run.status == Run.Status.CANCELLED and not Proposal.objects.filter(run=run).exists()
 
 
+def test_workers_claim_the_oldest_queued_run_each_once(users):
+    first = runs.start_run(users["coordinator"], "assign", {})
+    second = runs.start_run(users["analyst"], "train", {})
+    a, b = worker.claim("worker-a"), worker.claim("worker-b")
+    assert (a.pk, a.worker, b.pk, b.worker) == (first.pk, "worker-a", second.pk, "worker-b")
+    assert a.started_at is not None and a.heartbeat_at is not None
+    assert worker.claim("worker-c") is None
+    assert runs.run_status(users["analyst"], second.pk)["status"] == "running"
+
+
 def test_a_stale_running_run_is_marked_failed(users, monkeypatch):
     from datetime import timedelta
 

@@ -99,3 +99,12 @@ def test_every_key_used_in_code_is_in_the_catalogue() -> None:
             assert isinstance(first, ast.Constant), (module, ast.unparse(arg))
             assert first.value in DYNAMIC_FAMILIES, (module, ast.unparse(arg))
         # a plain variable (``text(key, lang)``) is checked where the key is built
+
+
+def test_every_page_text_has_dutch_and_english() -> None:
+    from matching.texts.pages import PAGE_TEXTS
+
+    for key, entry in PAGE_TEXTS.items():
+        assert set(entry) == set(LANGS), key
+        assert all(entry[lang].strip() for lang in LANGS), key
+        assert _fields(entry["nl"]) == _fields(entry["en"]), key

@@ -75,20 +75,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_htmx",
     "matching.web.apps.WebConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "matching.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "matching.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -127,6 +130,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "matching.web.pages.context.navigation",
     ]},
 }]
 
@@ -138,6 +142,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+# Static files (our CSS, the vendored NL Design System CSS and htmx) are served by WhiteNoise
+# straight from the package: no collectstatic step, no CDN.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
 
 # Cookies and headers: HttpOnly, SameSite=Lax, no framing, no sniffing. Over plain HTTP on
 # loopback (the demo) cookies cannot be Secure; production settings make them so.
@@ -167,3 +175,4 @@ LOGGING = {
     "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"},
                 "matching.web": {"handlers": ["stderr"], "level": "INFO"}},
 }
+LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -2,9 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from matching.web.api import api
+from matching.web.pages import common
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", common.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("taal/", common.language, name="language"),
+    path("", common.start, name="start"),
 ]
+
+handler403 = "matching.web.pages.common.forbidden"
+handler404 = "matching.web.pages.common.not_found"
+handler500 = "matching.web.pages.common.server_error"

@@ -172,7 +172,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"},
-                "matching.web": {"handlers": ["stderr"], "level": "INFO"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR",
+                                   "propagate": False}},
 }
 LOGOUT_REDIRECT_URL = "/accounts/login/"

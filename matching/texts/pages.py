@@ -51,6 +51,20 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+from matching.texts import (  # noqa: E402  (each role's pages keep their own texts)
+    pages_account_manager,
+    pages_admin,
+    pages_analyst,
+    pages_coordinator,
+)
+
+for _module in (pages_account_manager, pages_coordinator, pages_analyst, pages_admin):
+    _clash = set(_module.TEXTS) & set(PAGE_TEXTS)
+    if _clash:
+        raise RuntimeError(f"page text keys defined twice: {sorted(_clash)}")
+    PAGE_TEXTS.update(_module.TEXTS)
+
+
 def page_text(key: str, lang: str = "nl", **values: Any) -> str:
     """The text ``key`` in ``lang`` (``nl`` or ``en``), formatted with ``values``."""
     entry = PAGE_TEXTS[key]

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from matching.web.api import api
 from matching.web.pages import common
@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", common.language, name="language"),
     path("", common.start, name="start"),
+    path("", include("matching.web.pages.urls_account_manager")),
+    path("", include("matching.web.pages.urls_coordinator")),
+    path("", include("matching.web.pages.urls_analyst")),
+    path("", include("matching.web.pages.urls_admin")),
 ]
 
 handler403 = "matching.web.pages.common.forbidden"

@@ -1,0 +1,5 @@
+"""URLs of the account manager pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

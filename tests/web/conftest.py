@@ -93,3 +93,17 @@ def groningen_candidates(dataset):
     own = sorted(cands.loc[cands["municipality_code"] == ORG, "candidate_id"])
     other = sorted(cands.loc[cands["municipality_code"] != ORG, "candidate_id"])
     return own, other
+
+
+@pytest.fixture
+def page(users):
+    """``page(name)``: a Django test client signed in (session) as that user, Dutch pages."""
+    from django.test import Client
+
+    def as_user(name: str | None) -> Client:
+        client = Client()
+        if name:
+            client.force_login(users[name])
+        return client
+
+    return as_user

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import register_converter
 from ninja import File, NinjaAPI, Path, Query, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -62,6 +63,22 @@ from matching.web.permissions import Action, Denied, allowed
 from matching.web.store import problem_dict
 
 log = logging.getLogger(__name__)
+
+
+class _AnyPath:
+    """Like Django's ``path`` converter, but any character (a newline too): a file name the
+    pattern refuses is answered 422 by the API, not 404 by the URL resolver."""
+
+    regex = "(?s:.+)"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(_AnyPath, "anypath")
 
 
 class BearerToken(HttpBearer):
@@ -293,7 +310,7 @@ def approve_run(request: HttpRequest, payload: ApproveIn, run_id: int = Pk) -> d
                                payload.start_date)
 
 
-@api.get("/runs/{run_id}/files/{path:name}", response={code: Error for code in LOOKUP},
+@api.get("/runs/{run_id}/files/{anypath:name}", response={code: Error for code in LOOKUP},
          tags=["runs"], summary="A report file of a finished assignment run",
          openapi_extra={"responses": {"200": {
              "description": "The file",
@@ -368,8 +385,17 @@ def promote(request: HttpRequest, payload: PromoteIn,
 # ----------------------------------------------------------------------------- audit
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+def _utc(value: datetime | None, field: str) -> datetime | None:
+    """A time as UTC (naive times are UTC); databases keep only so much of the calendar."""
+    if value is None:
+        return None
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise services.FieldError({field: "a time between the years 1 and 9999"}) from None
+    if not 1900 <= value.year <= 9000:
+        raise services.FieldError({field: "a time between the years 1900 and 9000"})
+    return value
 
 
 @api.get("/audit", response=_r(AuditList, *READ), tags=["audit"],
@@ -380,4 +406,5 @@ def audit_log(request: HttpRequest,
               since: datetime | None = None, until: datetime | None = None,
               limit: int = Query(100, ge=1, le=1000)) -> Any:
     return services_extra.audit_entries(_user(request), action=action, actor=actor,
-                                        since=_aware(since), until=_aware(until), limit=limit)
+                                        since=_utc(since, "since"), until=_utc(until, "until"),
+                                        limit=limit)

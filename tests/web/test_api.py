@@ -298,6 +298,11 @@ def test_administrators_read_the_audit_log_coordinators_cannot(api):
     assert bad.status_code == 422 and "action" in bad.json()["errors"]
     bad = api("admin").get(f"{V}/audit", {"limit": 0})
     assert bad.status_code == 422 and "limit" in bad.json()["errors"]
+    bad = api("admin").get(f"{V}/audit", {"until": "0282-03-01T13:54:05-16:40"})
+    assert bad.status_code == 422 and "until" in bad.json()["errors"]
+    since = api("admin").get(f"{V}/audit", {"since": "2000-01-01T00:00:00+02:00",
+                                             "actor": "fixture", "action": "user_add"})
+    assert since.status_code == 200 and since.json()["count"] == 5
 
 
 # ----------------------------------------------------------------------------- imports

@@ -357,3 +357,40 @@ def test_a_valid_upload_of_the_same_export_changes_nothing(api, sample_dir):
     body = response.json()
     assert body["status"] == "unchanged" and "candidates.csv" in {f["name"] for f in body["files"]}
     assert Record.objects.count() == records
+
+
+def test_analysts_start_training_runs(api):
+    response = api("analyst").post(f"{V}/runs", {"kind": "train", "params": {}},
+                                   content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["kind"] == "train"
+    assert api("analyst").get(f"{V}/runs/{response.json()['id']}").status_code == 200
+
+
+def test_a_done_run_is_approved_and_its_files_handed_out_to_coordinators(
+        api, tmp_path, open_vacancy_ids, groningen_candidates):
+    from matching.web.models import Proposal, Run
+
+    (tmp_path / "summary.csv").write_text("vacancy_id,candidate_id\n")
+    run = Run.objects.create(kind="assign", status="done", created_by="coordinator",
+                             output_dir=str(tmp_path), result={"files": ["summary.csv"]})
+    proposal = Proposal.objects.create(source="run", run=run, vacancy_id=open_vacancy_ids[0],
+                                       candidate_id=groningen_candidates[0][0], rank=1,
+                                       probability=0.5, model_version="x")
+    url = f"{V}/runs/{run.pk}/files/summary.csv"
+    assert_denied(api("analyst").get(url), "analyst")
+    response = api("coordinator").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"vacancy_id")
+    assert last_entry().action == "export"
+    listed = api("coordinator").get(f"{V}/runs/{run.pk}/proposals").json()
+    assert [p["id"] for p in listed] == [proposal.pk]
+    approve = f"{V}/runs/{run.pk}/approve"
+    assert_denied(api("am").post(approve, {"start_date": "2026-12-01"},
+                                 content_type="application/json"), "am")
+    response = api("coordinator").post(approve, {"start_date": "2026-12-01",
+                                                 "proposal_ids": [proposal.pk]},
+                                       content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["accepted"] == 1 and body["placements"][0].startswith("W")

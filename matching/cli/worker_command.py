@@ -24,9 +24,14 @@ def worker(once: bool, poll_s: float, worker_id: str | None) -> None:
     progress when the worker is stopped is marked failed ("worker stopped") unless it
     finishes first. Several workers may share one database.
     """
+    import logging
+
     from matching.web import runs
     from matching.web.worker import default_worker_id, work
 
+    service_log = logging.getLogger("matching.web")  # each run's start and end (ids only)
+    if service_log.getEffectiveLevel() > logging.INFO:
+        service_log.setLevel(logging.INFO)
     worker_id = worker_id or default_worker_id()
     stale = runs.mark_stale_runs()
     if stale:

@@ -74,16 +74,18 @@ def run_row(url: str, run_id: int) -> dict[str, Any]:
     return dict(zip(cols, rows[0], strict=True)) if rows else {}
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str | Callable[[], str],
              every: float = 0.1) -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` s."""
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` s
+    (``what``, or what it returns then, says what was waited for)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+            pytest.fail(f"timed out after {timeout:g} s waiting for "
+                        f"{what() if callable(what) else what}")
         time.sleep(every)
 
 

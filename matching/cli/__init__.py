@@ -12,8 +12,8 @@ The group and shared plumbing live in :mod:`matching.cli.app`; the commands in
 
 from matching.cli import (  # noqa: F401  (register)
     data_commands,
-    demo_command,
     db_commands,
+    demo_command,
     match_commands,
     model_commands,
     worker_command,

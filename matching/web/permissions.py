@@ -21,7 +21,7 @@ from matching.web import audit
 from matching.web.models import Role
 
 __all__ = ["RULES", "Action", "Denied", "allowed", "candidate_view", "distance_band",
-           "pseudonym", "require", "sees_personal", "shortlist_view"]
+           "pseudonym", "require", "require_candidate", "sees_personal", "shortlist_view"]
 
 AM, CO, AN, AD = Role.ACCOUNT_MANAGER, Role.COORDINATOR, Role.ANALYST, Role.ADMIN
 
@@ -107,6 +107,18 @@ def require(user: Any, action: Action | str, *, subjects: tuple[str, ...] = ()) 
     audit.record("denied", actor=name, role=role_of(user) or "none", subjects=subjects,
                  outcome="denied", detail={"wanted": str(Action(action))})
     raise Denied(f"the role {role_of(user) or 'none'!r} may not {Action(action).value}")
+
+
+def require_candidate(user: Any, action: Action | str, organisation: str | None, *,
+                      subjects: tuple[str, ...] = ()) -> None:
+    """:func:`require`, and for account managers also that the candidate (of
+    ``organisation``) is one of their own organisations' (outcomes are personal data)."""
+    require(user, action, subjects=subjects)
+    if role_of(user) == AM and not sees_personal(user, organisation):
+        audit.record("denied", actor=user.username, role=role_of(user), subjects=subjects,
+                     outcome="denied", detail={"wanted": f"{Action(action).value} "
+                                                         "(another organisation's candidate)"})
+        raise Denied("account managers act only on their own organisations' candidates")
 
 
 def organisations(user: Any) -> frozenset[str]:

@@ -27,8 +27,10 @@ from matching.web import audit, engine
 from matching.web.models import ApiToken, Placement, Proposal, Role, Shortlist, User
 from matching.web.permissions import (
     Action,
+    allowed,
     candidate_view,
     require,
+    require_candidate,
     role_of,
     sees_personal,
     shortlist_view,
@@ -148,6 +150,16 @@ def _capped(vacancy_id: str) -> list[str]:
     return sorted(rows)
 
 
+def _add_proposals(shortlist: Shortlist, rows: list[Any], eng: Any) -> None:
+    Proposal.objects.bulk_create([
+        Proposal(source=Proposal.Source.SHORTLIST, shortlist=shortlist,
+                 vacancy_id=shortlist.vacancy_id, candidate_id=row.candidate_id,
+                 organisation=(eng.candidate(row.candidate_id) or {}).get("municipality_code")
+                 or "", rank=row.rank, probability=row.score,
+                 model_version=eng.model_version or "")
+        for row in rows])
+
+
 def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
                           lang: str = "nl") -> dict[str, Any]:
     """The open shortlist of a vacancy, as ``user`` may see it (audited).
@@ -161,14 +173,12 @@ def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
     eng = engine.current()
     matcher = eng.matcher
     with transaction.atomic():
-        existing = (Shortlist.objects.filter(vacancy_id=vacancy_id, is_open=True,
-                                             data_version=eng.data_version,
-                                             model_version=eng.model_version, lang=lang,
-                                             top__gte=top).order_by("-pk").first())
+        existing = (Shortlist.objects.select_for_update()
+                    .filter(vacancy_id=vacancy_id, is_open=True, data_version=eng.data_version,
+                            model_version=eng.model_version).order_by("-pk").first())
         if existing is None:
             capped = _capped(vacancy_id)
             result = matcher.for_vacancy(vacancy_id, top=top, lang=lang, capped=capped)
-            payload = result.to_dict()
             (Proposal.objects.filter(vacancy_id=vacancy_id, source=Proposal.Source.SHORTLIST,
                                      status=Proposal.Status.OPEN)
              .update(status=Proposal.Status.WITHDRAWN, reason="replaced by a newer shortlist",
@@ -177,16 +187,24 @@ def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
             existing = Shortlist.objects.create(
                 vacancy_id=vacancy_id, created_by=user.username,
                 model_version=eng.model_version or "", data_version=eng.data_version, top=top,
-                lang=lang, result=payload, capped=list(result.capped))
-            organisation = {cid: (eng.candidate(cid) or {}).get("municipality_code") or ""
-                            for cid in (r.candidate_id for r in result.rows)}
-            Proposal.objects.bulk_create([
-                Proposal(source=Proposal.Source.SHORTLIST, shortlist=existing,
-                         vacancy_id=vacancy_id, candidate_id=row.candidate_id,
-                         organisation=organisation[row.candidate_id], rank=row.rank,
-                         probability=row.score, model_version=eng.model_version or "")
-                for row in result.rows])
-    payload = dict(existing.result)
+                lang=lang, result={lang: result.to_dict()}, capped=list(result.capped))
+            _add_proposals(existing, result.rows, eng)
+        elif lang not in existing.result or top > existing.top:
+            # Another language or a longer list of the same shortlist: the same people in the
+            # same order (ranking does not depend on the language, and the cap applied then
+            # is applied again), so the open proposals stay and a longer list adds its tail.
+            size = max(top, existing.top)
+            result = matcher.for_vacancy(vacancy_id, top=size, lang=lang,
+                                         capped=existing.capped)
+            texts = {k: v for k, v in existing.result.items() if size <= existing.top}
+            texts[lang] = result.to_dict()
+            if size > existing.top:
+                known = set(existing.proposals.values_list("candidate_id", flat=True))
+                _add_proposals(existing, [r for r in result.rows if r.candidate_id not in known],
+                               eng)
+            existing.result, existing.top = texts, size
+            existing.save(update_fields=["result", "top"])
+    payload = dict(existing.result[lang])
     rows = payload.get("shortlist", [])[:top]
     proposals = {p.candidate_id: p for p in existing.proposals.all()}
     for row in rows:
@@ -244,6 +262,8 @@ def decide(user: User, proposal_id: int, decision: str, *, reason: str = "",
     Accepting withdraws the person's other open proposals (one person, one job) and, once the
     vacancy's positions are taken, the vacancy's other open proposals.
     """
+    if not (allowed(user, Action.DECIDE_SHORTLIST) or allowed(user, Action.APPROVE_RUN)):
+        require(user, Action.DECIDE_SHORTLIST, subjects=(f"proposal:{proposal_id}",))
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound(f"no proposal {proposal_id}")
@@ -305,19 +325,14 @@ def decide(user: User, proposal_id: int, decision: str, *, reason: str = "",
 def record_outcome(user: User, placement_id: str, *, status: str,
                    end_date: date | None = None, reason: str = "") -> Placement:
     """Record how a placement went: still employed, or ended on a date with a reason."""
+    require(user, Action.RECORD_OUTCOME, subjects=(placement_id,))
     pk = int(placement_id[1:]) if re.fullmatch(r"W\d{1,12}", placement_id or "") else None
     placement = Placement.objects.filter(pk=pk).first() if pk is not None else None
     if placement is None:
         raise NotFound(f"no placement {placement_id}")
-    require(user, Action.RECORD_OUTCOME, subjects=(placement_id,))
     cells = engine.current().candidate(placement.candidate_id) or {}
-    if role_of(user) == Role.ACCOUNT_MANAGER and not sees_personal(
-            user, cells.get("municipality_code")):
-        from matching.web.permissions import Denied
-
-        audit.record("denied", actor=user.username, role=role_of(user), subjects=[placement_id],
-                     outcome="denied", detail={"wanted": "record_outcome (other organisation)"})
-        raise Denied("account managers record outcomes of their own organisation's candidates")
+    require_candidate(user, Action.RECORD_OUTCOME, cells.get("municipality_code"),
+                      subjects=(placement_id,))
     errors: dict[str, str] = {}
     if status not in ("ongoing", "ended"):
         errors["status"] = "ongoing or ended"

@@ -1,11 +1,19 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from matching.web.api import api
 from matching.web.pages import common
 
+
+def _api_not_found(request, rest=""):
+    return JsonResponse({"detail": "no such API endpoint", "errors": None, "problems": None},
+                        status=404)
+
+
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", _api_not_found),
     path("accounts/login/", common.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("taal/", common.language, name="language"),

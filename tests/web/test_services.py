@@ -153,3 +153,27 @@ def test_cli_reads_the_same_dataset_from_the_database(db, sample_dir, registry_d
     assert from_files.exit_code == 0 and from_db.exit_code == 0, from_db.output
     assert json.loads(from_db.stdout) == json.loads(from_files.stdout)
     assert AuditEntry.objects.filter(action="read_dataset").exists()
+
+
+def test_another_language_or_a_longer_list_keeps_the_open_proposals(users, busy_vacancy):
+    vacancy_id, first = busy_vacancy
+    english = services.shortlist_for_vacancy(users["coordinator"], vacancy_id, top=5, lang="en")
+    assert english["shortlist_id"] == first["shortlist_id"] and english["lang"] == "en"
+    assert [(r["candidate_id"], r["proposal_id"]) for r in english["shortlist"]] == \
+        [(r["candidate_id"], r["proposal_id"]) for r in first["shortlist"]]
+    longer = services.shortlist_for_vacancy(users["coordinator"], vacancy_id, top=8)
+    assert longer["shortlist_id"] == first["shortlist_id"]
+    assert [r["proposal_id"] for r in longer["shortlist"][:5]] == \
+        [r["proposal_id"] for r in first["shortlist"]]
+    assert Proposal.objects.filter(shortlist_id=first["shortlist_id"], status="open").count() == \
+        len(longer["shortlist"])
+    assert not Proposal.objects.filter(vacancy_id=vacancy_id, status="withdrawn").exists()
+
+
+def test_a_role_that_may_not_decide_gets_403_even_for_an_unknown_proposal(users):
+    from matching.web.permissions import Denied
+
+    with pytest.raises(Denied):
+        services.decide(users["analyst"], 987654, "reject", reason="x")
+    with pytest.raises(services.NotFound):
+        services.decide(users["am"], 987654, "reject", reason="x")

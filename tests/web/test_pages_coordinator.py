@@ -115,6 +115,8 @@ def test_a_done_run_shows_its_result_approves_and_exports(page, runs_dir, datase
     flow_map = re.search(r'<svg class="chart flow-map".*?</svg>', body, re.S).group(0)
     assert "<line " in flow_map and "<title" in flow_map and "<desc" in flow_map
     assert 'id="co-map-alt"' in body and "style=" not in flow_map + chart
+    # coordinates are plain numbers, never localised (a Dutch decimal comma breaks the SVG)
+    assert not re.search(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|r|width|height)="[^"]*,', flow_map + chart)
     # the exports: Excel and HTML download as attachments, audited
     for name in ("assignments.xlsx", "report.html"):
         assert f'/runs/{run.pk}/bestanden/{name}' in body

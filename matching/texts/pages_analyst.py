@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "an_is_active": {"nl": "Dit is het actieve model.", "en": "This is the active model."},
     "an_not_active": {"nl": "Niet actief; het actieve model is {active}.", "en": "Not active; the active model is {active}."},
     "an_none_active": {"nl": "Er is geen actief model.", "en": "There is no active model."},
+    "an_facts_caption": {"nl": "Gegevens van deze versie", "en": "Facts of this version"},
     "an_as_of": {"nl": "Peildatum", "en": "Reference date"},
     "an_report": {"nl": "Volledig rapport", "en": "Full report"},
     "an_metrics": {"nl": "Testmetrieken", "en": "Test metrics"},

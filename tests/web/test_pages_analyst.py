@@ -61,6 +61,8 @@ def test_a_version_page_shows_calibration_fairness_and_the_comparison(page, regi
     html = _text(response)
     assert f'src="/modellen/{CANDIDATE}/reliability.png"' in html  # the report's chart
     assert html.count("<svg") >= 2 and "<circle" in html and "<rect" in html  # drawn charts
+    assert re.search(r'<circle cx="\d+(\.\d+)?" cy="\d+(\.\d+)?"', html)
+    assert not re.search(r' (cx|cy|x|y|x1|y1|width|height)="-?\d+,\d', html)  # no "12,5"
     assert "Eerlijkheid per groep" in html and "Doelgroep" in html
     assert "Vergelijking met de actieve versie" in html and registry_copy["active"] in html
     assert re.search(r"ROC AUC</th>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>0,900</td>", html)

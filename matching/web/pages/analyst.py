@@ -126,8 +126,7 @@ def _svg_gaps(rows: list[dict[str, Any]]) -> dict[str, Any]:
     label_w, bar_w, row_h, top = 170, 300, 22, 28
     values = [abs(v) for r in rows for v in (_number(r.get("gap_low")), _number(r.get("gap_high")),
                                                _number(r.get("gap"))) if v is not None]
-    scale = max([0.1, *values])
-    scale = math.ceil(scale * 20) / 20  # a multiple of 5 points
+    scale = math.ceil(max([0.1, *values]) * 10 - 1e-9) / 10  # 10, 20, ... points
     mid = label_w + bar_w / 2
 
     def x(v: float) -> float:
@@ -141,7 +140,7 @@ def _svg_gaps(rows: list[dict[str, Any]]) -> dict[str, Any]:
         y = top + i * row_h
         low, high = _number(r.get("gap_low")), _number(r.get("gap_high"))
         bars.append({"y": y, "text_y": y + 15, "x": min(x(0), x(gap)),
-                     "width": max(abs(x(gap) - x(0)), 1), "height": 14,
+                     "width": max(round(abs(x(gap) - x(0)), 1), 1), "height": 14,
                      "fill": "#e17000" if r.get("warning") else "#01689b",
                      "low": x(low) if low is not None else None,
                      "high": x(high) if high is not None else None, "mid_y": y + 7,

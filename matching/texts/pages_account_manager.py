@@ -96,5 +96,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "am_field_birth_year": {"nl": "Geboortejaar", "en": "Year of birth"},
     # messages
     "am_unknown_title": {"nl": "Niet gevonden", "en": "Not found"},
+    "am_model_error_title": {"nl": "Geen model beschikbaar", "en": "No model available"},
     "am_data_error_title": {"nl": "Dit kan niet", "en": "This is not possible"},
 }

@@ -180,6 +180,29 @@ def test_another_organisation_sees_no_personal_details_of_a_candidate(page, am_s
     assert "De organisatie van de kandidaat beslist." in theirs
 
 
+def test_a_coordinator_reads_the_shortlist_but_gets_no_decision_forms(page, am_shortlist):
+    vacancy_id, shortlist = am_shortlist(has_own)
+    response = page("coordinator").get(f"/vacatures/{vacancy_id}/")
+    assert response.status_code == 200
+    html = body(response)
+    assert f'id="row-{own_rows(shortlist)[0]["candidate_id"]}"' in html
+    assert 'name="reason"' not in html and 'name="start_date"' not in html
+    assert "/besluit/" not in html
+
+
+def test_without_an_active_model_the_vacancy_page_says_so(page, open_vacancy_ids, monkeypatch):
+    from matching.core.errors import ModelError
+    from matching.web import services
+
+    def no_model(*args, **kwargs):
+        raise ModelError("no active model: an analyst trains one")
+
+    monkeypatch.setattr(services, "shortlist_for_vacancy", no_model)
+    response = page("am").get(f"/vacatures/{open_vacancy_ids[0]}/")
+    assert response.status_code == 503
+    assert "Geen model beschikbaar" in body(response) and "an analyst trains one" in body(response)
+
+
 def test_unknown_vacancy_or_candidate_is_a_404_message(page):
     response = page("am").get("/vacatures/V999999/")
     assert response.status_code == 404 and "Niet gevonden" in body(response)

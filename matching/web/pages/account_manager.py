@@ -17,9 +17,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from matching.core.errors import DataError, UnknownIdError
+from matching.core.errors import DataError, ModelError, UnknownIdError
 from matching.texts.pages import page_text
 from matching.web import services, services_extra
+from matching.web.permissions import Action, allowed
 from matching.web.store import municipality_name
 
 SHORTLIST_TOP = 10
@@ -56,6 +57,10 @@ def _unknown(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _message(request, "am_data_error_title", str(exc), 422)
+
+
+def _model_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _message(request, "am_model_error_title", str(exc), 503)
 
 
 def _text(value: Any) -> str:
@@ -123,11 +128,15 @@ def _vacancy_page(request: HttpRequest, vacancy_id: str,
         return _unknown(request, exc)
     except DataError as exc:
         return _data_error(request, exc)
+    except ModelError as exc:
+        return _model_error(request, exc)
     decision_errors = decision_errors or {}
     for row in shortlist["shortlist"]:
         row["form"] = decision_errors.get(row.get("proposal_id"), {})
+    # the decision forms only for a role the rules let decide (the service checks it again)
     context = {"vacancy_id": vacancy_id, "shortlist": shortlist,
-               "subject": shortlist.get("subject") or {}}
+               "subject": shortlist.get("subject") or {},
+               "can_decide": allowed(request.user, Action.DECIDE_SHORTLIST)}
     return render(request, "pages/am_vacancy.html", context,
                   status=422 if decision_errors else 200)
 
@@ -156,6 +165,8 @@ def candidate(request: HttpRequest, candidate_id: str) -> HttpResponse:
         return _unknown(request, exc)
     except DataError as exc:
         return _data_error(request, exc)
+    except ModelError as exc:
+        return _model_error(request, exc)
     personal = [(key, _text(details.get(key))) for key in PERSONAL_SHOWN
                 if details.get("personal_details") and details.get(key) not in (None, "", [])]
     return render(request, "pages/am_candidate.html",
@@ -198,7 +209,7 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
                           {"row": {"proposal_id": proposal_id, "proposal_status": "open",
                                    "candidate_id": candidate_id, "personal_details": True,
                                    "form": form},
-                           "vacancy_id": vacancy_id})
+                           "vacancy_id": vacancy_id, "can_decide": True})
         if vacancy_id:
             return _vacancy_page(request, vacancy_id, {proposal_id: form})
         return _message(request, "am_data_error_title",
@@ -209,6 +220,8 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         return _unknown(request, exc)
     except DataError as exc:
         return _data_error(request, exc)
+    except ModelError as exc:
+        return _model_error(request, exc)
     if request.htmx:
         return render(request, "pages/am__decision.html",
                       {"row": {"proposal_id": result.proposal_id, "candidate_id": candidate_id,

@@ -115,6 +115,11 @@ def test_training_queues_a_run_and_links_to_its_progress(page, registry_copy):
     html = _text(client.get(response["Location"]))
     assert f"Trainingsrun {run.pk}" in html and f'href="/runs/{run.pk}/"' in html
     assert "<progress" in html and 'hx-trigger="every 3s"' in html
+    assert "in de wachtrij" in html and "bekijken" not in html
+    Run.objects.filter(pk=run.pk).update(status="done", progress=1.0, model_version=CANDIDATE)
+    html = _text(client.get(response["Location"]))
+    assert "klaar" in html and "hx-trigger" not in html
+    assert f'href="/modellen/{CANDIDATE}/">Nieuwe versie {CANDIDATE} bekijken' in html
     runs = Run.objects.count()
     bad = client.post("/modellen/trainen/", {"horizon_months": "99"})
     assert bad.status_code == 422 and "van 1 tot 60" in _text(bad)

@@ -170,15 +170,22 @@ def candidate_view(user: Any, candidate_id: str, cells: Mapping[str, Any]) -> di
     return {"candidate_id": candidate_id, "personal_details": False, **_contact(organisation)}
 
 
-def _row_view(user: Any, row: Mapping[str, Any], mode: str) -> dict[str, Any]:
-    organisation = row.get("home_municipality_code")
-    if mode == "candidate" or sees_personal(user, organisation):
+def _row_view(user: Any, row: Mapping[str, Any], mode: str,
+              subject_organisation: str | None = None) -> dict[str, Any]:
+    # a vacancy's shortlist: each row is another person; a candidate's: every row describes
+    # the one candidate (home, support needs, reach), so the subject's organisation decides
+    organisation = row.get("home_municipality_code") if mode == "vacancy" \
+        else (subject_organisation or row.get("home_municipality_code"))
+    if sees_personal(user, organisation):
         return {**row, "personal_details": True}
     kept = {k: v for k, v in row.items() if k not in _ROW_PERSONAL and k != "display"}
     kept["display"] = {k: v for k, v in (row.get("display") or {}).items() if k in _DISPLAY_KEPT}
     kept["distance_band"] = distance_band(row.get("travel_km") or row.get("distance_km"))
     kept["personal_details"] = False
     kept.update(_contact(organisation))
+    if mode == "candidate":  # what the vacancy is stays: it is not personal
+        kept.update({k: row[k] for k in ("work_municipality", "work_municipality_code",
+                                         "hours_vacancy") if k in row})
     return kept
 
 
@@ -188,8 +195,10 @@ def shortlist_view(user: Any, result: Mapping[str, Any],
 
     For a vacancy's shortlist, candidates outside the account manager's organisations keep
     only their pseudonymous id, the reasons, a distance band and the organisation to contact.
-    For a candidate's shortlist (vacancies, not personal) the candidate's own details
-    (``subject``) are kept only for those who see them (``subject_organisation``).
+    For a candidate's shortlist, every row describes that candidate too (home, support
+    needs, reach, missing skills): outside the candidate's organisation (``subject_organisation``)
+    the rows keep the vacancy, the score, the reasons and a distance band, and ``subject`` only
+    the id and the organisation to contact.
     """
     mode = "vacancy" if "vacancy_id" in result else "candidate"
     out = dict(result)
@@ -198,6 +207,8 @@ def shortlist_view(user: Any, result: Mapping[str, Any],
         if not sees_personal(user, subject_organisation):
             out["subject"] = {"candidate_id": subject.get("candidate_id"),
                               **_contact(subject_organisation)}
-    out["shortlist"] = [_row_view(user, row, mode) for row in result.get("shortlist", [])]
-    out["near_misses"] = [_row_view(user, row, mode) for row in result.get("near_misses", [])]
+    out["shortlist"] = [_row_view(user, row, mode, subject_organisation)
+                        for row in result.get("shortlist", [])]
+    out["near_misses"] = [_row_view(user, row, mode, subject_organisation)
+                          for row in result.get("near_misses", [])]
     return out

@@ -269,7 +269,10 @@ def decide(user: User, proposal_id: int, decision: str, *, reason: str = "",
         raise NotFound(f"no proposal {proposal_id}")
     action = Action.DECIDE_SHORTLIST if proposal.source == Proposal.Source.SHORTLIST \
         else Action.APPROVE_RUN
-    require(user, action, subjects=(f"proposal:{proposal_id}",))
+    # an account manager decides for their own organisations' candidates; for others the
+    # shortlist names the organisation to contact, which decides
+    require_candidate(user, action, proposal.organisation or None,
+                      subjects=(f"proposal:{proposal_id}",))
     errors: dict[str, str] = {}
     if decision not in ("accept", "reject"):
         errors["decision"] = "accept or reject"

@@ -141,7 +141,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = os.environ.get("SROI_MATCH_STATIC_ROOT") or None  # only for collectstatic
 # Static files (our CSS, the vendored NL Design System CSS and htmx) are served by WhiteNoise
 # straight from the package: no collectstatic step, no CDN.
 WHITENOISE_USE_FINDERS = True

@@ -69,9 +69,7 @@ def tab_order(driver: Any, steps: int = 12) -> list[dict[str, Any]]:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
-    driver.execute_script("document.activeElement && document.activeElement.blur();"
-                          "window.scrollTo(0, 0);")
-    driver.find_element("tag name", "body").click()
+    driver.refresh()  # a fresh page: the first Tab starts at the top of the document
     reached = []
     for _ in range(steps):
         ActionChains(driver).send_keys(Keys.TAB).perform()
@@ -79,5 +77,10 @@ def tab_order(driver: Any, steps: int = 12) -> list[dict[str, Any]]:
             "const e = document.activeElement; const s = getComputedStyle(e);"
             "return {tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || '')"
             ".trim().slice(0, 40), outline: s.outlineStyle, width: s.outlineWidth,"
-            " shadow: s.boxShadow};"))
+            " shadow: s.boxShadow, tabindex: e.getAttribute('tabindex'),"
+            " role: e.getAttribute('role'), label: e.getAttribute('aria-label')"
+            " || e.getAttribute('aria-labelledby')};"))
+        if reached[-1]["tag"] == "body":  # past the last control: focus left the page
+            reached.pop()
+            break
     return reached

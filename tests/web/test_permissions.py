@@ -105,6 +105,23 @@ def test_a_shortlist_row_outside_the_organisation_keeps_id_reasons_band_and_cont
     assert masked["reasons"] == ROW["reasons"]
 
 
+def test_a_candidates_own_list_is_masked_outside_their_organisation(users):
+    row = {**ROW, "vacancy_id": "V9", "title": "Lasser", "work_municipality": "Emmen"}
+    result = {"candidate_id": "C1", "subject": {"candidate_id": "C1", "target_group": "ww"},
+              "shortlist": [row], "near_misses": []}
+    mine = shortlist_view(users["am"], result, "GM0014")
+    assert mine["shortlist"][0]["support_needs"] == ["jobcoach"] and mine["subject"]["target_group"]
+    masked = shortlist_view(users["am_other"], result, "GM0014")
+    got = masked["shortlist"][0]
+    assert got["title"] == "Lasser" and got["work_municipality"] == "Emmen"
+    assert got["distance_band"] == "25–50 km" and got["reasons"] == ROW["reasons"]
+    for personal in ("support_needs", "distance_km", "home_municipality", "target_group",
+                     "certificates_missing"):
+        assert personal not in got
+    assert masked["subject"] == {"candidate_id": "C1", "organisation": "GM0014",
+                                 "organisation_name": "Groningen"}
+
+
 @pytest.mark.parametrize(("km", "band"), [(0, "0–10 km"), (9.99, "0–10 km"), (10, "10–25 km"),
                                           (49.9, "25–50 km"), (50, "50+ km"), (None, None)])
 def test_distance_bands(km, band):

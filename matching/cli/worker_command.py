@@ -15,9 +15,12 @@ from matching.cli.db_commands import db_option
               show_default=True, metavar="SECONDS", help="How often to look for queued runs.")
 @click.option("--id", "worker_id", default=None, metavar="NAME",
               help="This worker's name in the runs it executes (default HOST:PID).")
+@click.option("--nice", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="Lower the worker's CPU priority by this much, so that the web server "
+                   "beside it keeps answering while a regional run computes.")
 @db_option
 @handle_errors
-def worker(once: bool, poll_s: float, worker_id: str | None) -> None:
+def worker(once: bool, poll_s: float, worker_id: str | None, nice: int) -> None:
     """Execute queued runs, one at a time, until stopped (SIGTERM or Ctrl-C).
 
     On start, runs whose worker stopped sending heartbeats are marked failed. A run in
@@ -25,8 +28,12 @@ def worker(once: bool, poll_s: float, worker_id: str | None) -> None:
     finishes first. Several workers may share one database.
     """
     import logging
+    import os
 
     from matching.web import runs
+
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
     from matching.web.worker import default_worker_id, work
 
     service_log = logging.getLogger("matching.web")  # each run's start and end (ids only)

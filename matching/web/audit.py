@@ -14,8 +14,10 @@ IMMEDIATE transactions the connection uses (``matching.web.dburl``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +32,9 @@ __all__ = ["ACTIONS", "GENESIS", "AuditProblem", "entry_hash", "head", "inputs_h
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x5201_A0D1  # pg_advisory_xact_lock key of the audit chain
+_sqlite_writers = threading.Lock()
+"""On SQLite, the threads of one process queue here for the write lock instead of sleeping
+in SQLite's busy handler (whose growing back-off turns a queue into second-long waits)."""
 
 ACTIONS: dict[str, str] = {
     "login": "a user signed in",
@@ -90,7 +95,11 @@ def record(action: str, *, actor: str, role: str, subjects: Sequence[str] = (),
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    with transaction.atomic():
+    # Only outside a transaction: inside one this thread may hold SQLite's write lock already,
+    # and waiting here for a thread that waits for that lock would deadlock.
+    queue = (_sqlite_writers if connection.vendor == "sqlite" and not connection.in_atomic_block
+             else contextlib.nullcontext())
+    with queue, transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

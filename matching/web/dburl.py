@@ -56,6 +56,7 @@ def database_settings(url: str) -> dict[str, Any]:
                                 "PRAGMA foreign_keys=ON;",
             },
             "TEST": {"NAME": None},
+            "CONN_MAX_AGE": 60,  # each server thread keeps its connection (and its pragmas)
         }
     if scheme in {"postgres", "postgresql", "postgresql+psycopg"}:
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

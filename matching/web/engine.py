@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,18 @@ from matching.core.config import Settings, load_settings
 from matching.core.errors import ModelError
 from matching.data.dataset import Dataset
 from matching.model.registry import LoadedModel, Registry
+from matching.web import store
 from matching.web.store import data_version, load_from_db
 
 __all__ = ["Engine", "current", "engine_settings", "invalidate", "registry"]
 
 _lock = threading.Lock()
 _engine: Engine | None = None
+_checked = (-1.0, -1)  # (monotonic time, store generation) of the last version check
+CHECK_EVERY_S = 2.0
+"""How often a process asks the database whether the data or the active model changed: a
+new import or promotion elsewhere reaches a warm process within this many seconds (one in
+this process at once)."""
 
 
 def engine_settings(**overrides: Any) -> Settings:
@@ -101,22 +108,30 @@ class Engine:
 
 def current() -> Engine:
     """The engine for the current data and active model (rebuilt when either changed)."""
-    global _engine
+    global _engine, _checked
+    now = time.monotonic()
+    engine_now = _engine
+    if (engine_now is not None and now - _checked[0] < CHECK_EVERY_S
+            and _checked[1] == store.generation()):
+        return engine_now
     version = data_version()
     reg = registry()
     active = reg.active()
     with _lock:
         if (_engine is not None and _engine.data_version == version
                 and _engine.model_version == active):
+            _checked = (now, store.generation())
             return _engine
         settings = engine_settings()
         dataset = load_from_db(settings).dataset
         model = reg.load(active) if active else None
         _engine = Engine(version, dataset, settings, model, active)
+        _checked = (now, store.generation())
         return _engine
 
 
 def invalidate() -> None:
-    global _engine
+    global _engine, _checked
     with _lock:
         _engine = None
+        _checked = (-1.0, -1)

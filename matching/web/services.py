@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,17 +109,35 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+TOKEN_CACHE_S = 10.0
+"""A valid token is looked up in the database at most this often per process: a revoked
+token or a deactivated user is refused within this many seconds."""
+_tokens: dict[str, tuple[float, User]] = {}
+_tokens_lock = threading.Lock()
+
+
 def authenticate_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not token or len(token) > 200:
         return None
+    key = _token_hash(token)
+    now_s = time.monotonic()
+    cached = _tokens.get(key)
+    if cached is not None and now_s - cached[0] < TOKEN_CACHE_S:
+        return cached[1]
     found = (ApiToken.objects.select_related("user")
-             .filter(key_hash=_token_hash(token), revoked=False, user__is_active=True).first())
+             .filter(key_hash=key, revoked=False, user__is_active=True).first())
     if found is None:
+        with _tokens_lock:
+            _tokens.pop(key, None)
         return None
     now = timezone.now()
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    with _tokens_lock:
+        if len(_tokens) > 10_000:
+            _tokens.clear()
+        _tokens[key] = (now_s, found.user)
     return found.user
 
 
@@ -160,18 +180,9 @@ def _add_proposals(shortlist: Shortlist, rows: list[Any], eng: Any) -> None:
         for row in rows])
 
 
-def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
-                          lang: str = "nl") -> dict[str, Any]:
-    """The open shortlist of a vacancy, as ``user`` may see it (audited).
-
-    A shortlist is proposed once per data and model version: later requests show the same
-    proposals (fast, and stable while people decide). Candidates on as many other open
-    shortlists as the exposure cap allows (``EXPOSURE_CAP``, default 5) are left out, and the
-    shortlist says how many (``capped``).
-    """
-    require(user, Action.VIEW_SHORTLIST, subjects=(f"vacancy:{vacancy_id}",))
-    eng = engine.current()
-    matcher = eng.matcher
+def _propose(user: User, vacancy_id: str, eng: Any, matcher: Any, top: int,
+             lang: str) -> Shortlist:
+    """Create the vacancy's shortlist (or extend it: another language, a longer list)."""
     with transaction.atomic():
         existing = (Shortlist.objects.select_for_update()
                     .filter(vacancy_id=vacancy_id, is_open=True, data_version=eng.data_version,
@@ -204,13 +215,34 @@ def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
                                eng)
             existing.result, existing.top = texts, size
             existing.save(update_fields=["result", "top"])
+    return existing
+
+
+def shortlist_for_vacancy(user: User, vacancy_id: str, *, top: int = 10,
+                          lang: str = "nl") -> dict[str, Any]:
+    """The open shortlist of a vacancy, as ``user`` may see it (audited).
+
+    A shortlist is proposed once per data and model version: later requests show the same
+    proposals (fast, and stable while people decide). Candidates on as many other open
+    shortlists as the exposure cap allows (``EXPOSURE_CAP``, default 5) are left out, and the
+    shortlist says how many (``capped``).
+    """
+    require(user, Action.VIEW_SHORTLIST, subjects=(f"vacancy:{vacancy_id}",))
+    eng = engine.current()
+    matcher = eng.matcher
+    existing = (Shortlist.objects.filter(vacancy_id=vacancy_id, is_open=True,
+                                         data_version=eng.data_version,
+                                         model_version=eng.model_version)
+                .order_by("-pk").first())
+    if existing is None or lang not in existing.result or top > existing.top:
+        existing = _propose(user, vacancy_id, eng, matcher, top, lang)
     payload = dict(existing.result[lang])
     rows = payload.get("shortlist", [])[:top]
-    proposals = {p.candidate_id: p for p in existing.proposals.all()}
+    proposals = {cid: (pk, status) for cid, pk, status in
+                 existing.proposals.values_list("candidate_id", "pk", "status")}
     for row in rows:
-        proposal = proposals.get(row["candidate_id"])
-        row["proposal_id"] = proposal.pk if proposal else None
-        row["proposal_status"] = proposal.status if proposal else None
+        pk, status = proposals.get(row["candidate_id"], (None, None))
+        row["proposal_id"], row["proposal_status"] = pk, status
     payload["shortlist"] = rows
     payload["shortlist_id"] = existing.pk
     payload["capped_count"] = len(existing.capped)

@@ -34,6 +34,12 @@ __all__ = ["ImportOutcome", "data_version", "import_export", "load_from_db",
 
 log = logging.getLogger(__name__)
 
+_generation = 0  # bumped by every import in this process (the engine rebuilds at once)
+
+
+def generation() -> int:
+    return _generation
+
 
 @cache
 def _municipality_names() -> dict[str, str]:
@@ -117,6 +123,8 @@ def import_export(path: str | Path, *, actor: str, role: str,
         if not changed:
             data_import.status = DataImport.Status.UNCHANGED
         data_import.save(update_fields=["counts", "status"])
+    global _generation
+    _generation += 1
     audit.record("import", actor=actor, role=role, subjects=[f"import:{data_import.pk}"],
                  input_sha256=audit.inputs_hash(files),
                  detail={"status": data_import.status, "counts": counts})

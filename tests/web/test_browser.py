@@ -55,10 +55,12 @@ def site(tmp_path_factory, sample_dir, registry_dir):
             "own = ds.available_candidates\n"
             "own = sorted(own.loc[own['municipality_code'] == 'GM0014', 'candidate_id'])\n"
             "print(json.dumps({'run': run.pk, 'vacancy': sorted(ds.open_vacancies['vacancy_id'])[0],"
+            " 'vacancies': sorted(ds.open_vacancies['vacancy_id'])[:40],"
             " 'candidate': own[0], 'model': engine.registry().active()}))")
         svc.cli("worker", "--once", timeout=600)
         port = free_port()
         svc.start("serve", "--port", str(port), "--threads", "4", name="serve")
+        svc.start("worker", "--poll", "0.5", name="worker")  # for runs started in the browser
         http = Http(port, svc.token("admin"))
         wait_for(http.up, 60, "the server to answer")
         yield f"http://127.0.0.1:{port}", facts, root
@@ -155,3 +157,49 @@ def test_the_language_switch_turns_the_pages_english(site, browser):
     assert browser.find_element("css selector", "html").get_attribute("lang") == "en"
     browser.find_element("css selector", "form.site-language button").click()
     wait_for(lambda: "Wat er op u wacht" in browser.page_source, 10, "Dutch again")
+
+
+def test_an_account_manager_rejects_a_proposal_with_the_keyboard(site, browser):
+    """The htmx flow in a real browser: a reason typed, Enter on the reject button, the
+    decision cell replaced in place (no page load), the status shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, facts, root = site
+    sign_in(browser, base, "am", PASSWORD)
+    forms = []
+    for vacancy in facts["vacancies"]:
+        browser.get(f"{base}/vacatures/{vacancy}/")
+        forms = browser.find_elements(By.CSS_SELECTOR, "form input[name=decision][value=reject]")
+        if forms:
+            break
+    assert forms, "no vacancy with a proposal of the account manager's organisation"
+    form = forms[0].find_element(By.XPATH, "./ancestor::form")
+    target = form.get_attribute("hx-target")
+    reason = form.find_element(By.CSS_SELECTOR, "input[name=reason]")
+    browser.execute_script("window.__marker = 1;")  # survives only without a page load
+    reason.send_keys("reistijd te lang voor 16 uur")
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.send_keys(Keys.ENTER)
+    wait_for(lambda: "reistijd te lang" in browser.find_element(By.CSS_SELECTOR, target).text,
+             20, "the decision cell to show the rejection")
+    assert browser.execute_script("return window.__marker") == 1
+    browser.save_screenshot(str(root / "am_rejected.png"))
+
+
+def test_a_coordinator_starts_a_run_and_watches_its_progress(site, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _, root = site
+    sign_in(browser, base, "coordinator", PASSWORD)
+    browser.get(f"{base}/runs/")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/runs/'] button[type=submit]").click()
+    wait_for(lambda: "/runs/" in browser.current_url and browser.current_url.rstrip("/")
+             .split("/")[-1].isdigit(), 20, "the new run's page")
+    assert browser.find_elements(By.CSS_SELECTOR, "progress")
+    assert serious(axe_violations(browser)) == []
+    # the worker beside the server executes it; the page follows by itself (htmx polling)
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "svg.coverage-chart"), 300,
+             "the run's result to appear")
+    browser.save_screenshot(str(root / "coordinator_run_done.png"))
+    assert serious(axe_violations(browser)) == []

@@ -104,7 +104,10 @@ def write_order(world, tmp_path_factory) -> list[str]:
     seen: list[str] = []
     while proc.poll() is None:
         for staging in out.parent.glob(".run.new-*"):
-            seen += sorted(files_under(staging) - set(seen))
+            try:
+                seen += sorted(files_under(staging) - set(seen))
+            except FileNotFoundError:  # published (renamed into place) while we looked
+                break
         time.sleep(0.002)
     code, _, err = finish(proc)
     assert code == 0, err

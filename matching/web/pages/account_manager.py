@@ -63,6 +63,22 @@ def _model_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _message(request, "am_model_error_title", str(exc), 503)
 
 
+_LABELLED = {"target_group": "target_group", "mobility": "mobility",
+             "support_needs": "support"}
+
+
+def _shown(key: str, value: Any, lang: str) -> str:
+    """A detail as a person reads it: codes as their labels (target group, status, …)."""
+    from matching.texts.i18n import TEXTS, label, labels
+
+    if key in _LABELLED:
+        value = (labels(_LABELLED[key], value, lang) if isinstance(value, list | tuple)
+                 else label(_LABELLED[key], value, lang))
+    elif key == "status" and f"status_{value}" in TEXTS:
+        value = TEXTS[f"status_{value}"][lang]
+    return _text(value)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(str(v) for v in value) or "–"
@@ -167,7 +183,8 @@ def candidate(request: HttpRequest, candidate_id: str) -> HttpResponse:
         return _data_error(request, exc)
     except ModelError as exc:
         return _model_error(request, exc)
-    personal = [(key, _text(details.get(key))) for key in PERSONAL_SHOWN
+    personal = [(key, _shown(key, details.get(key), request.LANGUAGE_CODE))
+                for key in PERSONAL_SHOWN
                 if details.get("personal_details") and details.get(key) not in (None, "", [])]
     return render(request, "pages/am_candidate.html",
                   {"candidate_id": candidate_id, "details": details, "fitting": fitting,

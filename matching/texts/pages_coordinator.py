@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    "co_pages_label": {"nl": "Pagina's met voorstellen", "en": "Pages of proposals"},
+    "co_page_of": {"nl": "Pagina {page} van {pages}", "en": "Page {page} of {pages}"},
+    "co_page_previous": {"nl": "Vorige", "en": "Previous"},
+    "co_page_next": {"nl": "Volgende", "en": "Next"},
     "co_runs_title": {"nl": "Regionale verdeling", "en": "Regional assignment"},
     "co_runs_intro": {"nl": "Verdeel de beschikbare kandidaten over de open SROI-vacatures in de hele regio, zo dat zoveel mogelijk plaatsingen duurzaam zijn. De run werkt op de achtergrond; u keurt de voorstellen daarna goed.", "en": "Assign the available candidates to the open SROI vacancies across the whole region so that as many placements as possible last. The run works in the background; you approve its proposals afterwards."},
     "co_start_title": {"nl": "Nieuwe verdeling starten", "en": "Start a new assignment"},

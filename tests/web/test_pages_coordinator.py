@@ -184,3 +184,24 @@ def test_others_may_not_start_or_approve(page, name):
     assert Proposal.objects.get(pk=proposal.pk).status == "open"
     assert AuditEntry.objects.filter(action="denied", actor=name).exists()
     assert "Geen toegang" in start.content.decode()
+
+
+def test_a_runs_proposals_are_shown_a_page_at_a_time(page, runs_dir, monkeypatch):
+    from matching.web.models import Proposal
+    from matching.web.pages import coordinator
+
+    coordinator_client = page("coordinator")
+    coordinator_client.post("/runs/", {"objective": "durable"})
+    assert worker.work(once=True, heartbeat=False) == 1
+    run_id = Proposal.objects.filter(source="run").values_list("run_id", flat=True).first()
+    total = Proposal.objects.filter(run_id=run_id).count()
+    assert total > 5
+    monkeypatch.setattr(coordinator, "PROPOSALS_PER_PAGE", 5)
+    first = coordinator_client.get(f"/runs/{run_id}/").content.decode()
+    second = coordinator_client.get(f"/runs/{run_id}/?page=2").content.decode()
+    pages = -(-total // 5)
+    assert f"Pagina 1 van {pages}" in first and f"Pagina 2 van {pages}" in second
+    rows = Proposal.objects.filter(run_id=run_id).order_by("id")
+    ids_first = [p.candidate_id for p in rows if f"proposal-{p.pk}\"" in first]
+    ids_second = [p.candidate_id for p in rows if f"proposal-{p.pk}\"" in second]
+    assert len(ids_first) == 5 and len(ids_second) == 5 and not set(ids_first) & set(ids_second)

@@ -202,10 +202,18 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
                                  for w in (summary.get("sanity") or {}).get("warnings", [])],
                        downloads=_downloads(status["files"]))
         if context["may_approve"]:
+            from django.core.paginator import Paginator
+
             proposals = run_service.run_proposals(request.user, run_id)
-            context["proposals"] = proposals
+            page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+            context["proposals"] = list(page.object_list)
+            context["page_obj"] = page
             context["open_count"] = sum(1 for p in proposals if p["status"] == "open")
     return render(request, "pages/co_run.html", context)
+
+
+PROPOSALS_PER_PAGE = 50
+"""Proposals per page of a run's result (a region's run proposes hundreds)."""
 
 
 @login_required

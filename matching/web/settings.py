@@ -41,7 +41,8 @@ RUNS_DIR = HOME / "runs"
 ENGINE_CONFIG = os.environ.get("SROI_MATCH_CONFIG") or None
 EXPOSURE_CAP = int(os.environ.get("SROI_MATCH_EXPOSURE_CAP", "5"))
 WORKER_HEARTBEAT_S = float(os.environ.get("SROI_MATCH_HEARTBEAT_S", "5"))
-WORKER_STALE_S = float(os.environ.get("SROI_MATCH_STALE_S", "30"))
+WORKER_STALE_S = float(os.environ.get("SROI_MATCH_STALE_S", "120"))  # a busy machine or a
+# long native call (solver, model) can hold the heartbeat thread off for tens of seconds
 
 
 def _secret_key() -> str:

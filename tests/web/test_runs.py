@@ -217,11 +217,15 @@ def test_workers_claim_the_oldest_queued_run_each_once(users):
 def test_a_stale_running_run_is_marked_failed(users, monkeypatch):
     from datetime import timedelta
 
+    from django.conf import settings as django_settings
     from django.utils import timezone
 
     run = runs.start_run(users["coordinator"], "assign", {})
     worker.claim("gone-worker")
-    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=31))
+    stale_s = float(django_settings.WORKER_STALE_S)
+    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=stale_s - 5))
+    assert runs.run_status(users["analyst"], run.pk)["status"] == "running"  # not yet stale
+    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=stale_s + 1))
     status = runs.run_status(users["analyst"], run.pk)
     assert status["status"] == "failed"
     assert status["error"].startswith("the worker stopped (no heartbeat since ")

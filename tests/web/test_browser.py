@@ -11,7 +11,7 @@ import pytest
 from tests.web.browser import axe_violations, chromium, csp_errors, serious, sign_in, tab_order
 from tests.web.processes import PASSWORD, Http, Service, free_port, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 USERS = {"am": ("account_manager", "GM0014"), "coordinator": ("coordinator", None),
          "analyst": ("analyst", None), "admin": ("admin", None)}

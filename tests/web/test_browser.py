@@ -181,8 +181,15 @@ def test_an_account_manager_rejects_a_proposal_with_the_keyboard(site, browser):
     reason.send_keys("reistijd te lang voor 16 uur")
     button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
     button.send_keys(Keys.ENTER)
-    wait_for(lambda: "reistijd te lang" in browser.find_element(By.CSS_SELECTOR, target).text,
-             20, "the decision cell to show the rejection")
+    def rejected() -> bool:
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        try:  # htmx may replace the cell between finding it and reading it
+            return "reistijd te lang" in browser.find_element(By.CSS_SELECTOR, target).text
+        except StaleElementReferenceException:
+            return False
+
+    wait_for(rejected, 20, "the decision cell to show the rejection")
     assert browser.execute_script("return window.__marker") == 1
     browser.save_screenshot(str(root / "am_rejected.png"))
 

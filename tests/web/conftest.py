@@ -107,3 +107,32 @@ def page(users):
         return client
 
     return as_user
+
+
+BAD_CELL = ("vacancies.csv", 5, "hours_per_week", "zeventig", "type")
+"""The one error of :func:`bad_export`: file, row, column, value, rule."""
+
+
+@pytest.fixture
+def bad_export(sample_dir, tmp_path) -> Path:
+    """A copy of the session sample with one bad cell (:data:`BAD_CELL`)."""
+    import shutil
+
+    import pandas as pd
+
+    export = tmp_path / "bad"
+    shutil.copytree(sample_dir, export)
+    frame = pd.read_csv(export / "vacancies.csv", dtype=str, keep_default_na=False)
+    frame.loc[3, "hours_per_week"] = "zeventig"
+    frame.to_csv(export / "vacancies.csv", index=False)
+    return export
+
+
+def upload(client, url: str, folder: Path):
+    """POST every file of ``folder`` as ``files`` (multipart) to ``url``."""
+    handles = [open(p, "rb") for p in sorted(folder.iterdir())]  # noqa: SIM115
+    try:
+        return client.post(url, {"files": handles})
+    finally:
+        for handle in handles:
+            handle.close()

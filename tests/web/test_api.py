@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import shutil
 
-import pandas as pd
 from django.conf import settings as django_settings
 
 from matching.web.models import AuditEntry, DataImport, Record
 from matching.web.permissions import PERSONAL_FIELDS
+from tests.web.conftest import upload
 
 V = "/api/v1"
 
@@ -309,21 +309,12 @@ def test_administrators_read_the_audit_log_coordinators_cannot(api):
 
 
 def _upload(client, folder):
-    handles = [open(p, "rb") for p in sorted(folder.iterdir())]  # noqa: SIM115
-    try:
-        return client.post(f"{V}/imports", {"files": handles})
-    finally:
-        for handle in handles:
-            handle.close()
+    return upload(client, f"{V}/imports", folder)
 
 
 def test_an_import_with_one_bad_row_is_422_with_the_problem_and_imports_nothing(
-        api, sample_dir, tmp_path):
-    export = tmp_path / "bad"
-    shutil.copytree(sample_dir, export)
-    frame = pd.read_csv(export / "vacancies.csv", dtype=str, keep_default_na=False)
-    frame.loc[3, "hours_per_week"] = "zeventig"
-    frame.to_csv(export / "vacancies.csv", index=False)
+        api, bad_export):
+    export = bad_export
     records = Record.objects.count()
     assert_denied(_upload(api("coordinator"), export), "coordinator")
     response = _upload(api("admin"), export)

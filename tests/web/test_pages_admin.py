@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 
-import pandas as pd
 import pytest
 
 from matching.web import audit
 from matching.web.models import AuditEntry, DataImport, Record, User
+from tests.web.conftest import upload
 
 STRONG = "paars-konijn-fietst-42"
 
@@ -63,21 +62,12 @@ def test_a_valid_user_is_created_and_audited(page):
 
 
 def _upload(client, folder):
-    handles = [open(p, "rb") for p in sorted(folder.iterdir())]  # noqa: SIM115
-    try:
-        return client.post("/import/", {"files": handles})
-    finally:
-        for handle in handles:
-            handle.close()
+    return upload(client, "/import/", folder)
 
 
 def test_an_upload_with_one_bad_row_shows_the_problem_and_imports_nothing(
-        page, sample_dir, tmp_path):
-    export = tmp_path / "bad"
-    shutil.copytree(sample_dir, export)
-    frame = pd.read_csv(export / "vacancies.csv", dtype=str, keep_default_na=False)
-    frame.loc[3, "hours_per_week"] = "zeventig"
-    frame.to_csv(export / "vacancies.csv", index=False)
+        page, bad_export):
+    export = bad_export
     records = Record.objects.count()
     response = _upload(page("admin"), export)
     assert response.status_code == 422

@@ -109,13 +109,10 @@ def page(users):
     return as_user
 
 
-BAD_CELL = ("vacancies.csv", 5, "hours_per_week", "zeventig", "type")
-"""The one error of :func:`bad_export`: file, row, column, value, rule."""
-
-
 @pytest.fixture
 def bad_export(sample_dir, tmp_path) -> Path:
-    """A copy of the session sample with one bad cell (:data:`BAD_CELL`)."""
+    """A copy of the session sample with one bad cell: vacancies.csv, row 5,
+    hours_per_week = "zeventig" (a ``type`` error)."""
     import shutil
 
     import pandas as pd

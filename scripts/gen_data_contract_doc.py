@@ -39,6 +39,7 @@ KIND_TEXT = {
     "float": "number",
     "bool": "yes/no",
     "date": "date",
+    "date_list": "list of dates",
     "postcode": "postcode",
     "municipality": "municipality",
 }
@@ -57,6 +58,8 @@ with one sheet per table.
 * Required tables: `candidates`, `projects`, `vacancies`. Without `placements` the table is
   empty; without `valuation` the default SROI building blocks shipped with sroi-match are
   used. `--valuation FILE` replaces both and is checked against the `valuation` table below.
+  The training planner's tables `courses` (the course offer) and `tenders` (the regional
+  tender calendar) are optional too: without them they are empty.
 * Formats: `.csv` (also `.txt`, `.tsv`), `.xlsx` (also `.xlsm`; a one-table workbook uses the
   sheet named after the table, else its first sheet) and `.parquet`.
 * Optional: a manifest that declares the extraction date (`manifest.json` in the folder,
@@ -89,6 +92,7 @@ For Parquet files the row is the position + 2.
 | whole number | as number, without a fraction | float |
 | yes/no | BOOLEANS | boolean |
 | date | ISO `2026-03-01`, Dutch `01-03-2026` or `1-3-2026` (also with `/` or `.`), Excel date cells; a time of day is dropped | date |
+| list of dates | several dates separated by `;` or `\\|`, each as a date above (`01-03-2027; 2027-09-06`); a value that is not a date is a `type` error naming it | tuple of ISO dates, sorted, each once |
 | postcode | PC4 `9711` or PC6 `9711 AB` / `9711AB` (reduced to PC4) | PC4 text |
 | municipality | CBS code `GM0014`, `GM14`, `14` or `0014`, or the municipality name (`Groningen`, `Súdwest-Fryslân`; case and accents ignored) | `GM0014` |
 
@@ -127,7 +131,7 @@ def _window_text(column: schema.Column) -> str:
     window = column.window
     assert window is not None
     sign = "+" if window.latest_years >= 0 else "−"
-    if column.kind == "date":
+    if column.kind in ("date", "date_list"):
         return (f"{window.earliest} to reference date {sign} {abs(window.latest_years)} "
                 "years")
     return f"{window.earliest[:4]} to reference year {sign} {abs(window.latest_years)}"
@@ -143,6 +147,35 @@ def _default(column: schema.Column) -> str:
     if isinstance(column.default, float) and column.default.is_integer():
         return str(int(column.default))
     return f"`{column.default}`"
+
+
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "courses": (
+        "A course catalogue as Dutch Excel exports it (`cursussen.csv`, `;`-separated, decimal "
+        "comma, Dutch dates; the start dates of a course are quoted because they hold the "
+        "separator). The second course is given online (no place); the third gives no "
+        "certificate but a Dutch level, the fourth an education level:",
+        "cursus_id;naam;aanbieder;certificaten;vaardigheden;taalniveau;opleidingsniveau;"
+        "postcode;gemeente;kosten_eur;duur_weken;plaatsen;startdata\n"
+        "K01;Heftruckcertificaat;Noorderpoort;heftruck;Heftruck rijden;;;9723;Groningen;"
+        '450,00;1;12;"11-01-2027; 08-03-2027; 06-09-2027"\n'
+        "K02;VCA basis;Friesland College;VCA basis;;;;;;225,00;0,4;16;01-02-2027|05-04-2027\n"
+        "K03;Taal NT2 A2 naar B1;Alfa-college;;;B1;;7901;Hoogeveen;1.800,00;26;10;"
+        "01-02-2027\n"
+        "K04;MBO-1 Entree;Drenthe College;;;;MBO-1 entree;7811;Emmen;3.500,00;40;16;"
+        '"30-08-2027;31-01-2028"\n'),
+    "tenders": (
+        "A tender calendar (`aanbestedingen.csv`): occupations as ISCO-08 codes or labels; the "
+        "second tender has no contract length yet and goes out for sure (`kans` empty = 1):",
+        "aanbesteding_id;naam;opdrachtgever;gemeente;postcode;soort_opdracht;verwachte_start;"
+        "looptijd_maanden;beroepen;sector;opdrachtwaarde_eur;sroi_percentage;kans\n"
+        "T01;Groot onderhoud N366;Provincie Groningen;Westerwolde;;werken;01-06-2027;36;"
+        "9312|8342|Grondwerker;infrastructure;12.500.000;3;0,8\n"
+        "T02;Schoonmaak gemeentelijke gebouwen;Gemeente Assen;GM0106;9401;diensten;01-01-2027;;"
+        "9112;cleaning;2.400.000;5;\n"),
+}
+"""An example file per table (introduction, CSV text), shown under the table's columns.
+``tests/test_training_tables.py`` loads each one, so the examples stay valid."""
 
 
 def _table_section(table: schema.TableSchema) -> list[str]:
@@ -172,6 +205,9 @@ def _table_section(table: schema.TableSchema) -> list[str]:
         lines.append("| " + " | ".join(_cell(v) for v in (
             f"`{column.name}`", KIND_TEXT[column.kind], required, column.description,
             _allowed(column), _default(column), aliases)) + " |")
+    if table.name in EXAMPLES:
+        intro, text = EXAMPLES[table.name]
+        lines += ["", intro, "", "```csv", text.rstrip("\n"), "```"]
     return [*lines, ""]
 
 
@@ -231,7 +267,8 @@ def _limits_section() -> list[str]:
         "",
         "A table that is not given at all is a `missing_table` error when it is required; "
         "without `placements` the history is empty, without `valuation` the default "
-        "building blocks are used.", "",
+        "building blocks are used, without `courses` or `tenders` there is no course offer "
+        "or tender calendar (empty tables).", "",
         "### Maximum cell length", "",
         "A cell longer than its column allows is one error (rule `too_long`); the other "
         "rules then treat the cell as missing, so it yields no further problems. Lengths "
@@ -279,7 +316,7 @@ def _limits_section() -> list[str]:
                 continue
             odd = ""
             if window.unusual_before_years is not None:
-                unit = "date" if column.kind == "date" else "year"
+                unit = "year" if column.kind == "int" else "date"
                 odd = (f"more than {window.unusual_before_years} years before the reference "
                        f"{unit}")
             lines.append(f"| `{table.name}.{column.name}` | {_window_text(column)} | "
@@ -297,11 +334,13 @@ def _warnings_section() -> list[str]:
         "JSON output (`--format json`) lists them under `warnings`.", "",
         "| rule | fires when | count | examples |", "|---|---|---|---|",
         "| `unresolved_skill` | more than " + share + " of the terms of `candidates.skills`, "
-        "`vacancies.required_skills` or `vacancies.preferred_skills` (one warning per column) "
+        "`vacancies.required_skills`, `vacancies.preferred_skills` or `courses.skills` (one "
+        "warning per column) "
         "do not resolve to the skill vocabulary | term occurrences | the "
         f"{TOP_TERMS} most frequent terms, with the nearest known term |",
-        "| `unresolved_occupation` | the same for `candidates.occupations` and "
-        "`vacancies.occupation` (ISCO-08 codes always resolve) | term occurrences | the "
+        "| `unresolved_occupation` | the same for `candidates.occupations`, "
+        "`vacancies.occupation` and `tenders.occupations` (ISCO-08 codes always resolve) | "
+        "term occurrences | the "
         f"{TOP_TERMS} most frequent terms, with the nearest known term |",
         "| `unvalued_target_group` | a candidate's target group, or a group in "
         "`vacancies.eligible_target_groups`, has no row in the valuation table in use (it "

@@ -169,6 +169,56 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
+def date_terms(cell: str) -> list[tuple[str, str | None]]:
+    """The dates of a ``date_list`` cell as written, each with its ISO form (``None``: no date).
+
+    Examples
+    --------
+    >>> date_terms("01-03-2027; 2027-09-01|31-02-2027")
+    [('01-03-2027', '2027-03-01'), ('2027-09-01', '2027-09-01'), ('31-02-2027', None)]
+    """
+    terms = [t.strip() for t in re.split(LIST_SEPARATORS, cell)]
+    terms = [t for t in terms if t]
+    if not terms:
+        return []
+    dates = parse_dates(pd.Series(terms, dtype="str"))
+    return [(term, None if pd.isna(day) else pd.Timestamp(day).strftime("%Y-%m-%d"))
+            for term, day in zip(terms, dates, strict=True)]
+
+
+def parse_date_lists(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``date_list`` cells -> (tuple of ISO dates, sorted and unique; mask of cells with a
+    term that is no date). One :func:`parse_dates` call for every term of every cell."""
+    split = [[t.strip() for t in re.split(LIST_SEPARATORS, cell)] for cell in text.tolist()]
+    split = [[t for t in terms if t] for terms in split]
+    flat = pd.Series([t for terms in split for t in terms], dtype="str")
+    iso = parse_dates(flat).dt.strftime("%Y-%m-%d").tolist() if len(flat) else []
+    values, bad, i = [], [], 0
+    for terms in split:
+        days = iso[i:i + len(terms)]
+        i += len(terms)
+        good = [d for d in days if isinstance(d, str)]
+        values.append(tuple(sorted(set(good))))
+        bad.append(len(good) < len(days))
+    return (pd.Series(values, index=text.index, dtype=object),
+            pd.Series(bad, index=text.index, dtype=bool))
+
+
+def _date_list_problems(table: str, file: str, column: str, raw: pd.Series) -> list[Problem]:
+    """One ``type`` problem per term of a ``date_list`` cell that is no date (value = the
+    term, the message names the cell too)."""
+    rows, values, messages = [], [], []
+    for row, cell in raw.items():
+        for term, iso in date_terms(str(cell)):
+            if iso is None:
+                rows.append(row)
+                values.append(term)
+                messages.append(f"{shorten_value(term)!r} in {column} "
+                                f"{shorten_value(cell)!r} is not a date (use 2026-03-01 or "
+                                "01-03-2026; separate dates with ; or |)")
+    return make_problems(table, file, column, rows, values, "type", messages)
+
+
 def _map_cells(text: pd.Series, func) -> pd.Series:
     """Apply a Python function per cell (called on distinct values only, see below)."""
     return pd.Series([func(v) for v in text.tolist()], index=text.index, dtype=object)
@@ -244,6 +294,9 @@ def convert_values(text: pd.Series, column: Column, decimal_comma: bool
         dates = parse_dates(text)
         return (dates, filled & dates.isna(),
                 "{value!r} is not a date (use 2026-03-01 or 01-03-2026)")
+    if kind == "date_list":
+        lists, bad = parse_date_lists(text)
+        return lists, bad, "{value!r} holds a value that is not a date"
     if kind == "postcode":
         pc4 = text.str.upper().str.replace(r"\s+", "", regex=True).str.extract(
             r"^([1-9]\d{3})(?:[A-Z]{2})?$")[0]
@@ -273,7 +326,10 @@ def convert_table(text: pd.DataFrame, schema: TableSchema, file: str, decimal_co
             if long.any():  # reported as too_long by validation, not converted
                 cells = cells.mask(long, "")
             values, bad, template = convert_column(cells, column, decimal_comma)
-            if bad.any():
+            if bad.any() and column.kind == "date_list":
+                problems += _date_list_problems(schema.name, file, column.name,
+                                                text.loc[bad, column.name])
+            elif bad.any():
                 raw = text.loc[bad, column.name]
                 problems += make_problems(
                     schema.name, file, column.name, raw.index, raw.tolist(), "type",
@@ -285,8 +341,15 @@ def convert_table(text: pd.DataFrame, schema: TableSchema, file: str, decimal_co
     return frame, problems
 
 
+def empty_table(schema: TableSchema) -> pd.DataFrame:
+    """A table without rows in canonical form: every column of ``schema``, typed."""
+    index = pd.Index([], dtype="int64")
+    return pd.DataFrame({c.name: _with_default(_empty_column(c, index), c)
+                         for c in schema.columns}, index=index)
+
+
 def _empty_column(column: Column, index: pd.Index) -> pd.Series:
-    if column.kind == "list":
+    if column.kind in ("list", "date_list"):
         return pd.Series([()] * len(index), index=index, dtype=object)
     if column.kind in ("int", "float"):
         return pd.Series(np.nan, index=index, dtype="float64")
@@ -298,7 +361,7 @@ def _empty_column(column: Column, index: pd.Index) -> pd.Series:
 
 
 def _with_default(values: pd.Series, column: Column) -> pd.Series:
-    if column.default is None or column.kind == "list":
+    if column.default is None or column.kind in ("list", "date_list"):
         return values
     return values.fillna(column.default).astype(values.dtype)
 

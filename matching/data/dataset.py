@@ -1,4 +1,4 @@
-"""The in-memory dataset: the five contract tables in canonical form (see :mod:`matching.data.schema`)."""
+"""The in-memory dataset: the contract tables in canonical form (see :mod:`matching.data.schema`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,17 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from matching.data.coerce import empty_table
+from matching.data.schema import COURSES, TENDERS
+
+
+def _no_courses() -> pd.DataFrame:
+    return empty_table(COURSES)
+
+
+def _no_tenders() -> pd.DataFrame:
+    return empty_table(TENDERS)
 
 
 @dataclass(frozen=True)
@@ -18,6 +29,10 @@ class Dataset:
     the day the data was exported (ISO ``YYYY-MM-DD``) when the dataset declares it in its
     manifest (``manifest.json`` in a folder, sheet ``manifest`` in a workbook; see
     ``docs/data-contract.md``), else ``None``.
+
+    ``courses`` (the training offer) and ``tenders`` (the regional tender calendar) are
+    optional tables: when a dataset does not give them they are empty frames with every
+    column of their schema, so code can always read them.
     """
 
     candidates: pd.DataFrame
@@ -25,6 +40,8 @@ class Dataset:
     vacancies: pd.DataFrame
     placements: pd.DataFrame
     valuation: pd.DataFrame
+    courses: pd.DataFrame = field(default_factory=_no_courses)
+    tenders: pd.DataFrame = field(default_factory=_no_tenders)
     sources: dict[str, str] = field(default_factory=dict)
     path: str = ""
     extraction_date: str | None = None

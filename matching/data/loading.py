@@ -23,7 +23,9 @@ aside, written to ``rejected_<table>.csv`` and the valid rest is returned.
 Placements whose candidate is not in the candidates table are no error but a warning
 (``history_candidate_unknown``): they cannot be featurised, so they are left out of the
 returned placement history. An empty file or sheet is a table without rows (one
-``empty_table`` problem, see :func:`matching.data.validation.validate`).
+``empty_table`` problem, see :func:`matching.data.validation.validate`). An optional table
+that is not given (``placements``, ``courses``, ``tenders``) is loaded as a table without
+rows, with every column.
 """
 
 from __future__ import annotations
@@ -197,9 +199,11 @@ def load_raw_tables(
         if raw is None:
             if name == "valuation":
                 raw = RawTable(name, "valuation_default.csv", _default_valuation())
-            elif name == "placements":
-                raw = RawTable(name, "placements", pd.DataFrame(
-                    {c.name: pd.Series(dtype="str") for c in schema.columns if c.required},
+            elif not schema.required_table:  # placements, courses, tenders: no rows
+                grouped = {c for group in schema.one_of for c in group}
+                raw = RawTable(name, name, pd.DataFrame(
+                    {c.name: pd.Series(dtype="str") for c in schema.columns
+                     if c.required or c.name in grouped},
                     index=pd.Index([], dtype="int64")))
             else:
                 continue

@@ -9,10 +9,14 @@ Canonical in-memory form after loading (what the rest of the pipeline may trust)
 * ``id`` / ``str`` / ``code`` columns hold ``str`` or missing (``pd.isna``); codes are
   lower case, except CEFR levels (``A0`` … ``C1``) and CBS municipality codes (``GM0014``).
 * ``list`` columns hold a ``tuple`` of stripped, non-empty ``str`` (empty tuple when missing).
+* ``date_list`` columns (several dates in one cell, e.g. a course's start dates) hold a
+  ``tuple`` of ISO ``YYYY-MM-DD`` strings, sorted and unique (empty tuple when missing).
 * ``int`` / ``float`` columns are ``float64`` (``NaN`` when missing).
 * ``bool`` columns are pandas ``boolean`` (nullable).
 * ``date`` columns are ``datetime64[ns]`` (``NaT`` when missing).
 * ``postcode`` is a PC4 string (``"9711"``); PC6 input is reduced to PC4.
+* An optional table that is not given (``placements``, ``courses``, ``tenders``) is an
+  empty frame with every column of its table, typed as above.
 * The frame index is the row number as the user sees it in the file or sheet (the header
   is row 1, so the first data row is row 2).
 * No cell was longer than its column's maximum length (``MAX_LENGTH`` per kind), and date
@@ -35,7 +39,8 @@ from features.inputs import (  # noqa: F401
     SUPPORT_NEEDS,
 )
 
-Kind = Literal["id", "str", "code", "list", "int", "float", "bool", "date", "postcode", "municipality"]
+Kind = Literal["id", "str", "code", "list", "int", "float", "bool", "date", "date_list",
+               "postcode", "municipality"]
 
 EDUCATION_LEVELS: tuple[str, ...] = (
     "none", "vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo", "hbo", "wo",
@@ -63,7 +68,8 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     "education_level": {
         "geen": "none", "mbo 1": "mbo1", "mbo 2": "mbo2", "mbo 3": "mbo3", "mbo 4": "mbo4",
         "mbo-1": "mbo1", "mbo-2": "mbo2", "mbo-3": "mbo3", "mbo-4": "mbo4", "entree": "mbo1",
-        "mbo entree": "mbo1", "basisonderwijs": "none", "university": "wo",
+        "mbo entree": "mbo1", "mbo-1 entree": "mbo1", "mbo 1 entree": "mbo1",
+        "entreeopleiding": "mbo1", "basisonderwijs": "none", "university": "wo",
     },
     "support": {
         "job coach": "jobcoach", "jobcoaching": "jobcoach", "werkplekaanpassing":
@@ -79,14 +85,14 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
 
 MAX_LENGTH: dict[str, int] = {
     "id": 64, "code": 64, "str": 200, "list": 2000, "int": 64, "float": 64, "bool": 64,
-    "date": 64, "postcode": 64, "municipality": 64,
+    "date": 64, "date_list": 2000, "postcode": 64, "municipality": 64,
 }
 """Maximum length in characters of a cell as read (after stripping surrounding spaces), per
 column kind; a column may set its own :attr:`Column.max_length`. Ids and codes 64, free
-text (names, titles, labels) 200, a whole list cell (e.g. every skill of a person) 2,000,
-numbers, dates, yes/no values, postcodes and municipalities 64. A longer cell is an error
-(rule ``too_long``): it is a broken export (a whole file pasted into one cell, a missing
-closing quote), not data."""
+text (names, titles, labels) 200, a whole list cell (e.g. every skill of a person or every
+start date of a course) 2,000, numbers, dates, yes/no values, postcodes and municipalities
+64. A longer cell is an error (rule ``too_long``): it is a broken export (a whole file
+pasted into one cell, a missing closing quote), not data."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,8 @@ class Column:
     max_length: int | None = None
     """Maximum length of a cell in characters; default :data:`MAX_LENGTH` of the kind."""
     window: DateWindow | None = None
-    """Plausible dates (or years) of a ``date`` (or year) column."""
+    """Plausible dates (or years) of a ``date`` or ``date_list`` (or year) column; in a
+    ``date_list`` every date is checked."""
 
     @property
     def length_limit(self) -> int:
@@ -207,6 +214,10 @@ PLACEMENT_START_WINDOW = DateWindow(EVENT_WINDOW_START, 2, "a history export hol
                                     "that started, or start within two years (planned)")
 PLACEMENT_END_WINDOW = DateWindow(EVENT_WINDOW_START, 10, "planned contract ends lie at most "
                                   "ten years ahead (contract_months <= 120)")
+COURSE_START_WINDOW = DateWindow(EVENT_WINDOW_START, 5, "a course catalogue plans start dates "
+                                 "at most a few years ahead")
+TENDER_START_WINDOW = DateWindow(EVENT_WINDOW_START, 5, "a tender calendar plans contracts "
+                                 "that start at most a few years ahead, like a project")
 
 
 CANDIDATES = TableSchema(
@@ -339,6 +350,62 @@ VALUATION = TableSchema(
     ),
 )
 
+COURSES = TableSchema(
+    name="courses",
+    description="Optional. One row per course a training provider offers: the certificates, "
+                "skills, Dutch level or education level a participant gains, with its cost, "
+                "length, places and start dates. Read by the training planner.",
+    key="course_id",
+    aliases=("cursussen", "opleidingen"),
+    required_table=False,
+    empty_why="a course catalogue that is given must list courses (leave the file out when "
+              "there are none)",
+    one_of=(("certificates", "skills", "dutch_level", "education_level"),),
+    columns=(
+        _c("course_id", "id", True, "Unique course id.", aliases=("cursus_id", "opleiding_id")),
+        _c("name", "str", True, "Course name (`VCA basis`, `Heftruckcertificaat`).", aliases=("naam", "cursusnaam")),
+        _c("provider", "str", True, "Training provider (school, company school, trainer).", aliases=("aanbieder", "opleider")),
+        _c("certificates", "list", False, "Certificates a participant gets. Must resolve to the certificate catalogue, like candidates.certificates. At least one of certificates / skills / dutch_level / education_level.", vocabulary="certificate", default=(), aliases=("certificaten",)),
+        _c("skills", "list", False, "Skills the course teaches: free text (Dutch or English) or ESCO labels.", default=(), aliases=("vaardigheden",)),
+        _c("dutch_level", "code", False, "Dutch language level (CEFR) a participant reaches (e.g. `B1` after NT2 A2 to B1).", allowed=CEFR_LEVELS, aliases=("taalniveau", "taalniveau_nederlands")),
+        _c("education_level", "code", False, "Education level a participant reaches (MBO-1 Entree: `mbo1`).", allowed=EDUCATION_LEVELS, value_aliases="education_level", aliases=("opleidingsniveau",)),
+        _c("postcode", "postcode", False, "Where the course is given, PC4 or PC6. Empty postcode and municipality_code: online or at the candidate's own location.", aliases=("postcode_locatie",)),
+        _c("municipality_code", "municipality", False, "CBS code of the municipality where the course is given.", aliases=("gemeentecode", "gemeente")),
+        _c("cost_eur", "float", True, "Price per participant excluding VAT.", min=0, aliases=("kosten_eur", "prijs_eur")),
+        _c("duration_weeks", "float", True, "Length of the course in weeks, from start to certificate (a two-day course is 0.4).", min=0, max=104, min_exclusive=True, aliases=("duur_weken",)),
+        _c("seats", "int", True, "Places per start date.", min=1, max=1000, aliases=("plaatsen", "aantal_plaatsen")),
+        _c("start_dates", "date_list", True, "Planned start dates: several dates in one cell separated by `;` or `|`, each ISO `2027-03-01` or Dutch `01-03-2027`.", window=COURSE_START_WINDOW, aliases=("startdata", "startdatums")),
+    ),
+)
+
+TENDERS = TableSchema(
+    name="tenders",
+    description="Optional. The regional tender calendar: one row per planned tender or "
+                "project that will carry an SROI obligation, with the occupations it will "
+                "need. Read by the training planner (who to train now for the work to come).",
+    key="tender_id",
+    aliases=("aanbestedingen", "aanbestedingskalender"),
+    required_table=False,
+    empty_why="a tender calendar that is given must list tenders (leave the file out when "
+              "there are none)",
+    one_of=(("postcode", "municipality_code"),),
+    columns=(
+        _c("tender_id", "id", True, "Unique tender id.", aliases=("aanbesteding_id",)),
+        _c("name", "str", True, "Name of the tender or project.", aliases=("naam", "projectnaam")),
+        _c("contracting_authority", "str", True, "CBS code or name of the municipality, province or agency that will award the contract.", aliases=("opdrachtgever",)),
+        _c("postcode", "postcode", False, "Work location postcode (PC4 or PC6). At least one of postcode / municipality_code."),
+        _c("municipality_code", "municipality", False, "CBS code of the work municipality.", aliases=("gemeentecode", "gemeente")),
+        _c("contract_type", "code", False, "works or services.", allowed=CONTRACT_TYPES, value_aliases="contract_type", aliases=("soort_opdracht",)),
+        _c("expected_start", "date", True, "Expected start of the contract.", window=TENDER_START_WINDOW, aliases=("verwachte_start", "startdatum")),
+        _c("duration_months", "int", False, "Expected contract length in months.", min=0, max=360, min_exclusive=True, aliases=("looptijd_maanden",)),
+        _c("occupations", "list", True, "Occupations the work will need: ISCO-08 codes or labels (Dutch or English), like candidates.occupations.", aliases=("beroepen",)),
+        _c("sector", "str", False, "Sector of the work (free text, e.g. `infrastructure`, `cleaning`)."),
+        _c("contract_value_eur", "float", True, "Expected contract value excluding VAT.", min=0, aliases=("opdrachtwaarde_eur",)),
+        _c("sroi_percentage", "float", True, "SROI percentage of the contract value.", min=0, max=100, aliases=("sroi_percentage",)),
+        _c("probability", "float", False, "Chance (0-1) that the tender goes out as planned.", min=0, max=1, default=1.0, aliases=("kans",)),
+    ),
+)
+
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SHEET = "manifest"
 MANIFEST_KEY_COLUMNS: tuple[tuple[str, ...], tuple[str, ...]] = (("key", "sleutel"),
@@ -352,7 +419,7 @@ MANIFEST_KEYS: tuple[Column, ...] = (
 a workbook). Other keys are ignored."""
 
 TABLES: dict[str, TableSchema] = {
-    t.name: t for t in (CANDIDATES, PROJECTS, VACANCIES, PLACEMENTS, VALUATION)
+    t.name: t for t in (CANDIDATES, PROJECTS, VACANCIES, PLACEMENTS, VALUATION, COURSES, TENDERS)
 }
 """All tables of a dataset, in loading order."""
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from matching.core.config import Settings
+from matching.data.coerce import date_terms
 from matching.data.schema import TABLES, Column, DateWindow, TableSchema
 from matching.data.validation_problems import (
     isin,
@@ -167,6 +168,8 @@ class Checker(ReferenceChecks):
         if column.kind == "list":
             self.check_list(schema, column, values)
             return
+        if column.kind == "date_list":  # the dates are checked by check_window
+            return
         present = values.notna()
         if column.allowed is not None:
             allowed = ", ".join(column.allowed)
@@ -202,6 +205,9 @@ class Checker(ReferenceChecks):
         ref = self.reference
         shift = abs(window.latest_years)
         sign = "plus" if window.latest_years >= 0 else "minus"
+        if column.kind == "date_list":
+            self.check_date_list_window(schema, column, values, window)
+            return
         if column.kind == "date":
             earliest = pd.Timestamp(window.earliest)
             latest = ref + pd.DateOffset(years=window.latest_years)
@@ -229,6 +235,34 @@ class Checker(ReferenceChecks):
                      lambda v: f"{column.name} {v!r} lies more than "
                                f"{window.unusual_before_years} years before the reference date "
                                f"({self.reference_text}): possible, but odd; check it")
+
+    def check_date_list_window(self, schema: TableSchema, column: Column, values: pd.Series,
+                               window: DateWindow) -> None:
+        """``implausible_date`` for every date of a ``date_list`` cell outside the window;
+        the value is the date as written in the cell."""
+        days = values.explode().dropna()
+        if days.empty:
+            return
+        earliest = pd.Timestamp(window.earliest)
+        latest = self.reference + pd.DateOffset(years=window.latest_years)
+        stamps = pd.to_datetime(days.astype("str"))
+        bad = days[((stamps < earliest) | (stamps > latest)).to_numpy()]
+        if bad.empty:
+            return
+        raw = self.raw[schema.name]
+        written: list[str] = []
+        for row, iso in bad.items():
+            cell = raw.at[row, column.name] if column.name in raw.columns else ()
+            terms = ([(str(t), str(t)) for t in cell] if isinstance(cell, tuple)
+                     else date_terms(str(cell)))
+            written.append(next((t for t, d in terms if d == iso), str(iso)))
+        lo, hi = str(earliest.date()), str(latest.date())
+        sign = "plus" if window.latest_years >= 0 else "minus"
+        self.add_terms(
+            schema.name, column.name, pd.Series(written, index=bad.index), "implausible_date",
+            lambda v: f"{column.name} date {v!r} lies outside the plausible window {lo} to "
+                      f"{hi} ({window.reason}; the end is the reference date, "
+                      f"{self.reference_text}, {sign} {abs(window.latest_years)} years)")
 
     def check_list(self, schema: TableSchema, column: Column, values: pd.Series) -> None:
         terms = values.explode().dropna()

@@ -125,6 +125,8 @@ _TERM_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("unresolved_skill", "skill", "vacancies", "preferred_skills"),
     ("unresolved_occupation", "occupation", "candidates", "occupations"),
     ("unresolved_occupation", "occupation", "vacancies", "occupation"),
+    ("unresolved_skill", "skill", "courses", "skills"),
+    ("unresolved_occupation", "occupation", "tenders", "occupations"),
 )
 """(rule, vocabulary kind, table, column) of the free-text columns checked for unresolved
 terms. Certificates are not here: an unresolved certificate is an error (``unknown_code``)."""

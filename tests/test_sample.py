@@ -52,8 +52,8 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     a = write_sample(generate(120, 15, n_projects=5, n_placements=200, seed=3), tmp_path / "a")
     b = write_sample(generate(120, 15, n_projects=5, n_placements=200, seed=3), tmp_path / "b")
     names = sorted(p.name for p in a.iterdir())
-    assert names == ["candidates.csv", "manifest.json", "placements.csv", "projects.csv",
-                     "vacancies.csv"]
+    assert names == ["candidates.csv", "courses.csv", "manifest.json", "placements.csv",
+                     "projects.csv", "tenders.csv", "vacancies.csv"]
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
@@ -78,7 +78,8 @@ def test_sizes(sample: SampleData) -> None:
     for frame in (ds.candidates, ds.projects, ds.vacancies, ds.placements):
         assert frame.index[0] == 2 and frame.index.is_monotonic_increasing
     assert sample.manifest["seed"] == 11
-    assert sample.manifest["sizes"] == SIZES
+    assert sample.manifest["sizes"] == {**SIZES, "n_courses": 24, "n_tenders": 20}
+    assert (len(ds.courses), len(ds.tenders)) == (24, 20)
     assert sample.manifest["reference_date"] == "2026-11-01"
     assert sample.manifest["extraction_date"] == "2026-11-01"
 
@@ -390,14 +391,15 @@ def test_history_spans_four_years_and_is_censored(sample: SampleData) -> None:
 
 def test_generate_equals_loaded_files(sample: SampleData, written: Path) -> None:
     loaded = load_dataset(written).dataset
-    for name in ("candidates", "projects", "vacancies", "placements", "valuation"):
+    for name in ("candidates", "projects", "vacancies", "placements", "valuation", "courses",
+                 "tenders"):
         pd.testing.assert_frame_equal(sample.dataset.table(name), loaded.table(name), obj=name)
 
 
 def test_load_truth_round_trip(sample: SampleData, written: Path, tmp_path: Path) -> None:
     manifest = json.loads((written / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["files"]) == {"candidates.csv", "projects.csv", "vacancies.csv",
-                                      "placements.csv"}
+                                      "placements.csv", "courses.csv", "tenders.csv"}
     truth = load_truth(written)
     assert isinstance(truth, GroundTruth)
     pl = sample.dataset.placements

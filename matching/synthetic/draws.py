@@ -72,3 +72,5 @@ def _aux(seed: int, stream: int) -> np.random.Generator:
 
 
 _STREAM_RECENT, _STREAM_FLIP, _STREAM_RENAME, _STREAM_PLANNED, _STREAM_BINDING = 1, 2, 3, 4, 5
+_STREAM_COURSES, _STREAM_TENDERS = 6, 7
+"""The course catalogue and the tender calendar draw from their own streams, after the rest."""

@@ -11,18 +11,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from matching.data.schema import CANDIDATES, PLACEMENTS, PROJECTS, VACANCIES
+from matching.data.schema import CANDIDATES, COURSES, PLACEMENTS, PROJECTS, TENDERS, VACANCIES
 
 if TYPE_CHECKING:
     from matching.synthetic.sample import SampleData
 
-TABLE_FILES: tuple[str, ...] = ("candidates", "projects", "vacancies", "placements")
+TABLE_FILES: tuple[str, ...] = ("candidates", "projects", "vacancies", "placements", "courses",
+                                "tenders")
 """The written tables, in the order of the files."""
 
 
 def _text(values: pd.Series, kind: str) -> list[str]:
     """Cell text of one column as written to CSV."""
-    if kind == "list":
+    if kind in ("list", "date_list"):
         return [";".join(cell) if isinstance(cell, tuple | list) else "" for cell in values]
     if kind in ("int", "float"):
         arr = pd.to_numeric(values).to_numpy(dtype=float)
@@ -38,13 +39,15 @@ def _text(values: pd.Series, kind: str) -> list[str]:
 
 
 _SCHEMAS = {"candidates": CANDIDATES, "projects": PROJECTS, "vacancies": VACANCIES,
-            "placements": PLACEMENTS}
+            "placements": PLACEMENTS, "courses": COURSES, "tenders": TENDERS}
 
 
 def render_tables(sample: SampleData) -> dict[str, bytes]:
     """The CSV bytes of each written table (``candidates.csv`` …), UTF-8, ``,``-separated."""
     out = {}
     for name in TABLE_FILES:
+        if name not in sample.written:
+            continue
         schema = _SCHEMAS[name]
         frame = sample.written[name]
         text = pd.DataFrame({c.name: _text(frame[c.name], c.kind) for c in schema.columns
@@ -60,7 +63,7 @@ def _sha256(data: bytes) -> str:
 
 
 def write_sample(sample: SampleData, out_dir: str | Path) -> Path:
-    """Write the four tables and ``manifest.json`` (with a sha256 per file) to ``out_dir``.
+    """Write the six tables and ``manifest.json`` (with a sha256 per file) to ``out_dir``.
 
     Returns
     -------

@@ -9,8 +9,10 @@ known at the placement (placement start − vacancy start), never a candidate's 
 availability. By default the SROI obligations of running projects bind (their open positions
 would cover them by a factor around 1); keyword arguments of :func:`generate` make
 robustness worlds (base rate, label noise, share of recent placements, planned end dates,
-renamed skill terms). :func:`write_sample` writes the four tables as plain UTF-8 CSV plus
-``manifest.json`` (which declares the ``extraction_date``); :func:`load_truth` recovers the
+renamed skill terms). Every world also holds a course catalogue (``courses``) and a regional
+tender calendar (``tenders``) for the training planner, drawn from their own random streams
+so that they never change the other tables. :func:`write_sample` writes the six tables as
+plain UTF-8 CSV plus ``manifest.json`` (which declares the ``extraction_date``); :func:`load_truth` recovers the
 oracle from a written folder. Output is deterministic per seed (``numpy`` ``PCG64``).
 
 The generator is split by job; this module is the orchestrator (:func:`generate` runs the
@@ -21,7 +23,8 @@ steps in a fixed draw order) and the public face of the package's sample API:
 :mod:`~matching.synthetic.world` (geography, projects), :mod:`~matching.synthetic.vacancies`,
 :mod:`~matching.synthetic.people` (candidates), :mod:`~matching.synthetic.history`
 (placements and outcomes), :mod:`~matching.synthetic.obligations` (binding SROI
-obligations), :mod:`~matching.synthetic.tables` (assembling the tables) and
+obligations), :mod:`~matching.synthetic.training_tables` (courses and tenders),
+:mod:`~matching.synthetic.tables` (assembling the tables) and
 :mod:`~matching.synthetic.render` (CSV and manifest).
 Examples
 --------
@@ -46,14 +49,24 @@ import pandas as pd
 from matching.core.config import Settings
 from matching.data import reference
 from matching.data.dataset import Dataset
-from matching.data.schema import CANDIDATES, PLACEMENTS, PROJECTS, VACANCIES, VALUATION
+from matching.data.schema import (
+    CANDIDATES,
+    COURSES,
+    PLACEMENTS,
+    PROJECTS,
+    TENDERS,
+    VACANCIES,
+    VALUATION,
+)
 from matching.synthetic.distributions import TARGET_GROUP_MIX
 from matching.synthetic.draws import (
     _STREAM_BINDING,
+    _STREAM_COURSES,
     _STREAM_FLIP,
     _STREAM_PLANNED,
     _STREAM_RECENT,
     _STREAM_RENAME,
+    _STREAM_TENDERS,
     _aux,
     _days,
 )
@@ -77,6 +90,7 @@ from matching.synthetic.tables import (
     statuses,
     vacancy_frames,
 )
+from matching.synthetic.training_tables import _courses, _tenders
 from matching.synthetic.vacancies import _vacancies
 from matching.synthetic.vocab import _occupations, _vocabularies
 from matching.synthetic.world import _geo, _occupation_profiles, _projects
@@ -91,6 +105,9 @@ __all__ = [
     "render_tables",
     "write_sample",
 ]
+
+_TRUTH_TABLES = ("candidates", "projects", "vacancies", "placements")
+"""The written tables the ground truth is about (:func:`load_truth` requires them)."""
 
 GENERATOR_VERSION = "2.1.0"
 """Bumped whenever the same seed would give different data."""
@@ -171,6 +188,8 @@ def generate(
     recent_share: float | None = None,
     planned_end_dates: bool = False,
     renamed_skills: float = 0.0,
+    n_courses: int = 24,
+    n_tenders: int = 20,
 ) -> SampleData:
     """Generate a synthetic Northern-NL dataset with its ground truth.
 
@@ -222,6 +241,13 @@ def generate(
         skills) written as a renamed variant the skill vocabulary does not know exactly
         (abbreviations, phrases, qualifiers, word order, role words). The truth keeps the
         true codes.
+    n_courses : int
+        Courses in the catalogue (``courses``): every kind of
+        :data:`~matching.synthetic.training_tables.COURSE_TEMPLATES` once (23), then repeats
+        at other providers. Drawn from their own random stream: the other tables do not
+        depend on it.
+    n_tenders : int
+        Planned tenders in the regional tender calendar (``tenders``), own random stream too.
 
     Returns
     -------
@@ -231,7 +257,8 @@ def generate(
         ``outcomes`` (the truth behind each placement).
     """
     for name, value, low in (("n_candidates", n_candidates, 0), ("n_vacancies", n_vacancies, 0),
-                             ("n_projects", n_projects, 1), ("n_placements", n_placements, 0)):
+                             ("n_projects", n_projects, 1), ("n_placements", n_placements, 0),
+                             ("n_courses", n_courses, 0), ("n_tenders", n_tenders, 0)):
         if int(value) != value or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if obligations not in ("binding", "loose"):
@@ -303,11 +330,18 @@ def generate(
     coverage = _coverage_stats(pj, value_j, settings)
     proj_out = projects_table(pj)
 
+    # ---- the training planner's tables, from their own streams (the rest is drawn)
+    courses = _courses(_aux(seed, _STREAM_COURSES), n_courses, ref, skills, certs)
+    tenders = _tenders(_aux(seed, _STREAM_TENDERS), n_tenders, ref, geo, occ,
+                       occ.isco[vac["occ"][vac["is_open"]]])
+
     written = {
         "candidates": cand_written.assign(postcode=_pc6(rng, cand["postcode"], 0.1)),
         "projects": proj_out,
         "vacancies": vac_written.assign(postcode=_pc6(rng, vac["postcode"], 0.05)),
         "placements": placements,
+        "courses": courses,
+        "tenders": tenders,
     }
     dataset = Dataset(
         candidates=_canonical(CANDIDATES, cand_canon),
@@ -315,6 +349,8 @@ def generate(
         vacancies=_canonical(VACANCIES, vac_canon),
         placements=_canonical(PLACEMENTS, placements),
         valuation=_canonical(VALUATION, reference.default_valuation()),
+        courses=_canonical(COURSES, courses),
+        tenders=_canonical(TENDERS, tenders),
     )
     outcomes, stats = outcomes_and_stats(hist, placement_ids, cand_ids, vac_ids, ref, settings,
                                          coverage)
@@ -325,7 +361,8 @@ def generate(
         "reference_date": str(np.datetime64(ref, "D")),
         "extraction_date": str(np.datetime64(ref, "D")),
         "sizes": {"n_candidates": int(n_candidates), "n_vacancies": int(n_vacancies),
-                  "n_projects": int(n_projects), "n_placements": int(n_placements)},
+                  "n_projects": int(n_projects), "n_placements": int(n_placements),
+                  "n_courses": int(n_courses), "n_tenders": int(n_tenders)},
         "options": options,
         "rows": {name: len(frame) for name, frame in written.items()},
         "horizon_months": settings.horizon_months,
@@ -343,6 +380,9 @@ def load_truth(data_dir: str | Path) -> GroundTruth | None:
     Regenerates the sample from the seed and sizes in ``manifest.json``. Returns ``None``
     when the folder has no (readable) manifest, was made by another generator version, or
     when any table differs from the fingerprint in the manifest (the files were edited).
+    The four tables of the truth (candidates, projects, vacancies, placements) must be
+    listed; ``courses`` and ``tenders`` are checked when the manifest lists them (a folder
+    written before they were added still has its truth).
     """
     folder = Path(data_dir)
     try:
@@ -351,7 +391,9 @@ def load_truth(data_dir: str | Path) -> GroundTruth | None:
                 or manifest.get("generator_version") != GENERATOR_VERSION):
             return None
         files = manifest["files"]
-        for name in (f"{t}.csv" for t in TABLE_FILES):
+        listed = [f"{t}.csv" for t in TABLE_FILES
+                  if t in _TRUTH_TABLES or f"{t}.csv" in files]
+        for name in listed:
             if _sha256((folder / name).read_bytes()) != files[name]:
                 return None
         sizes = {k: int(v) for k, v in manifest["sizes"].items()}
@@ -361,6 +403,6 @@ def load_truth(data_dir: str | Path) -> GroundTruth | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     rendered = render_tables(sample)
-    if any(_sha256(data) != files[name] for name, data in rendered.items()):
+    if any(_sha256(rendered[name]) != files[name] for name in listed):
         return None
     return sample.truth

@@ -219,6 +219,10 @@ def _canonical(schema: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
             out[column.name] = values.astype("boolean")
         elif kind == "date":
             out[column.name] = pd.to_datetime(values).astype("datetime64[ns]")
+        elif kind == "date_list":
+            out[column.name] = pd.Series(
+                [tuple(sorted({str(d) for d in cell})) if isinstance(cell, tuple | list)
+                 else () for cell in values], dtype=object)
         else:
             out[column.name] = values.astype(object).astype("str")
     result = pd.DataFrame(out)

@@ -18,9 +18,24 @@ def test_dataset_from_database_equals_the_files(sample_dir):
     dataset = load_dataset(sample_dir).dataset
     loaded = load_from_db().dataset
     assert loaded.sources == dataset.sources
-    for name in ("candidates", "projects", "vacancies", "placements", "valuation"):
+    for name in ("candidates", "projects", "vacancies", "placements", "valuation", "courses",
+                 "tenders"):
         pd.testing.assert_frame_equal(loaded.table(name), dataset.table(name), obj=name)
     assert loaded.extraction_date == dataset.extraction_date
+
+
+def test_courses_and_tenders_are_records_keyed_by_their_ids(sample_dir):
+    """The training planner's tables go through the database like the others."""
+    courses = pd.read_csv(sample_dir / "courses.csv", dtype=str, keep_default_na=False)
+    stored = Record.objects.filter(table="courses", closed_by__isnull=True)
+    assert sorted(stored.values_list("key", flat=True)) == sorted(courses["course_id"])
+    first = stored.get(key=courses.loc[0, "course_id"])
+    assert first.cells["start_dates"] == courses.loc[0, "start_dates"]
+    assert Record.objects.filter(table="tenders", closed_by__isnull=True).count() == len(
+        pd.read_csv(sample_dir / "tenders.csv", dtype=str))
+    loaded = load_from_db().dataset
+    assert isinstance(loaded.courses.iloc[0]["start_dates"], tuple)
+    assert loaded.tenders["probability"].between(0, 1).all()
 
 
 def test_reimporting_the_same_files_changes_nothing(db, sample_dir):

@@ -16,6 +16,7 @@ from matching.cli import (  # noqa: F401  (register)
     demo_command,
     match_commands,
     model_commands,
+    plan_command,
     worker_command,
 )
 from matching.cli.app import cli, load_data, main

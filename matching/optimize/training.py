@@ -53,6 +53,8 @@ __all__ = [
     "TrainingPlan",
     "TrainingProblem",
     "evaluate_plan",
+    "most_requested_first",
+    "near_misses_first",
     "solve_training_plan",
 ]
 
@@ -367,3 +369,85 @@ def solve_training_plan(problem: TrainingProblem, budget_eur: float, *,
         solve_s=solve_s, build_s=build_s,
         size={"options": int(useful.sum()), "pairs": n_u, "trained_pairs": n_t,
               "rows": int(row0), "nonzeros": int(matrix.nnz)})
+
+
+# --------------------------------------------------------------------------- baselines
+def _fill(problem: TrainingProblem, budget_eur: float,
+          wanted: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """Enrol in order: each ``(cand, course, first_day_needed)`` in the earliest session of that
+    course the person may take, that ends by that day and has a seat, while the money lasts
+    (an enrolment that does not fit the rest of the budget is skipped)."""
+    sessions = problem.sessions
+    seats = sessions["seats"].to_numpy(dtype=np.int64).copy()
+    cost = sessions["cost_eur"].to_numpy(dtype=float)
+    s_course = sessions["course"].to_numpy()
+    s_end = sessions["end"].to_numpy()
+    order = problem.options.sort_values(["cand", "session"], kind="mergesort")
+    o_cand = order["cand"].to_numpy()
+    o_sess = order["session"].to_numpy()
+    first = np.searchsorted(o_cand, np.arange(problem.n_candidates + 1))
+    cheapest = float(cost.min()) if len(cost) else np.inf
+    left = float(budget_eur)
+    taken: dict[int, int] = {}
+    for cand, course, need_by in wanted:
+        if left + 1e-9 < cheapest:
+            break
+        if cand in taken:
+            continue
+        mine = o_sess[first[cand]:first[cand + 1]]
+        ok = mine[(s_course[mine] == course) & (s_end[mine] <= need_by) & (seats[mine] > 0)
+                  & (cost[mine] <= left + 1e-9)]
+        if not len(ok):
+            continue
+        s = int(ok[np.lexsort((ok, cost[ok], s_end[ok]))[0]])
+        taken[cand] = s
+        seats[s] -= 1
+        left -= cost[s]
+    out = pd.DataFrame({"cand": list(taken), "session": list(taken.values())}, dtype=np.int64)
+    return out.assign(course=sessions["course"].to_numpy()[out["session"].to_numpy()],
+                      cost_eur=cost[out["session"].to_numpy()])
+
+
+def _unlocking(problem: TrainingProblem) -> pd.DataFrame:
+    """Trained pairs the person cannot fill today at all (a near miss: only the course lacks)."""
+    today = problem.pairs[["cand", "vac"]].assign(today=True)
+    t = problem.trained.merge(today, on=["cand", "vac"], how="left")
+    return t[t["today"].isna()].drop(columns="today")
+
+
+def near_misses_first(problem: TrainingProblem, budget_eur: float) -> pd.DataFrame:
+    """Baseline "near misses first": the people who miss only what a course gives for a
+    vacancy, best predicted fit first, each trained for that vacancy, until the money runs out.
+    """
+    t = _unlocking(problem)
+    t = t.assign(need_by=problem.vacancy_start[t["vac"].to_numpy()])
+    t = t.sort_values(["weight", "cand", "vac"], ascending=[False, True, True], kind="mergesort")
+    wanted = list(zip(t["cand"].to_numpy().tolist(), t["course"].to_numpy().tolist(),
+                      t["need_by"].to_numpy().tolist(), strict=True))
+    return _fill(problem, budget_eur, wanted)
+
+
+def most_requested_first(problem: TrainingProblem, budget_eur: float,
+                         course_order: list[int], travel_km: pd.Series) -> pd.DataFrame:
+    """Baseline "train for the most requested missing certificate, nearest people first".
+
+    ``course_order``: courses (their codes in ``sessions.course``) from the most requested
+    missing certificate down. For each in turn, the people it would unlock a vacancy for,
+    nearest first (``travel_km`` of each trained pair, by its position in ``trained``), are
+    enrolled until the vacancies needing it are covered or its seats run out; then the next.
+    """
+    t = _unlocking(problem)
+    t = t.assign(km=travel_km.reindex(t.index).to_numpy(dtype=float),
+                 need_by=problem.vacancy_start[t["vac"].to_numpy()])
+    wanted: list[tuple[int, int, int]] = []
+    for course in course_order:
+        rows = t[t["course"] == course]
+        if rows.empty:
+            continue
+        demand = int(problem.capacity[np.unique(rows["vac"].to_numpy())].sum())
+        nearest = rows.sort_values(["km", "cand", "vac"], kind="mergesort").drop_duplicates("cand")
+        # Each person is trained in time for the latest-starting vacancy the course opens for them.
+        latest = rows.groupby("cand")["need_by"].max()
+        wanted.extend((int(c), int(course), int(latest[c]))
+                      for c in nearest["cand"].to_numpy()[:demand])
+    return _fill(problem, budget_eur, wanted)

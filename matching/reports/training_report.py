@@ -155,7 +155,11 @@ def _headline(summary: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> li
     vs, vs_detail = fmt.DASH, ""
     if ratio is not None:
         x = fmt.number(ratio, lang, 1)
-        vs, vs_detail = t["times"].format(x=x), t["times_as_many"].format(x=x, name=name)
+        theirs = (summary.get("baselines") or {}).get(best, {}).get("expected_durable_gain")
+        vs = t["times"].format(x=x)
+        vs_detail = t["times_as_many"].format(
+            x=x, name=name, mine=fmt.number(summary.get("expected_durable_gain"), lang, 2),
+            theirs=fmt.number(theirs, lang, 2))
     elif best is not None and (summary.get("gain_per_1000_eur") or 0) > 0:
         vs_detail = t["baseline_gains_nothing"]
     pool = summary.get("pool") or {}

@@ -345,7 +345,11 @@ def solve_training_plan(problem: TrainingProblem, budget_eur: float, *,
     status = solver.solve(model)
     solve_s = time.perf_counter() - t1
     if status not in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
-        raise SolverError(f"the training planner's MIP ended with status {status.name}")
+        raise SolverError(
+            f"the training planner's MIP ended with status {status.name} after "
+            f"{solve_s:.0f} s (time limit {time_limit_s:.0f} s) on {int(useful.sum())} "
+            f"enrolment options and {n_u + n_t} pairs: no plan to report; give more time "
+            "(--time-limit) or a shorter horizon")
     values = solver.values(model.get_variables()).to_numpy()
     chosen = np.flatnonzero(values[:n_o] > 0.5)
     enrolments = pd.DataFrame({

@@ -33,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from matching.core.tables import write_text_atomic
 from matching.data import reference
+from matching.reports.assign_texts import _missing
 from matching.reports.training_charts import chart_budget_curve, chart_supply
 from matching.reports.training_texts import (
     _MAX_ENROLMENTS,
@@ -60,15 +61,6 @@ _ALTERNATIVE = re.compile(r"^(?P<id>.*?) \((?P<p>[0-9]*\.?[0-9]+)\)$")
 
 
 # --------------------------------------------------------------------------- shared helpers
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _text(value: Any) -> str:
     return "" if _missing(value) else str(value)
 
